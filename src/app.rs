@@ -1,0 +1,64 @@
+//! Start-up and shutdown: the one code path that `loa run` and the tests both use.
+
+use std::{sync::Arc, time::Duration};
+
+use teloxide::{
+    dispatching::ShutdownToken, error_handlers::LoggingErrorHandler, prelude::*, update_listeners::Polling,
+};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    bot::{self, Context},
+    clock::Clock,
+    config::Settings,
+    domain::TopicCatalog,
+    error::Result,
+    store::Store,
+};
+
+/// How long one getUpdates call waits for updates before it is repeated.
+const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Runs the bot until `shutdown` is cancelled. In-flight handlers finish before it returns.
+pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: CancellationToken) -> Result<()> {
+    let store = Store::connect(&settings.database_url).await?;
+    store.ensure_admins(&settings.admins, clock.now()).await?;
+    let topics = TopicCatalog::new(store.topics().await?);
+
+    let bot = Bot::new(settings.token.expose()).set_api_url(settings.api_url.clone());
+    // Fails fast on a wrong token or an unreachable server, before anything else starts.
+    let me = bot.get_me().await?;
+    tracing::info!(username = me.username(), "connected to the Bot API");
+    bot::register_menu(&bot, settings.default_lang).await;
+
+    let context = Arc::new(Context {
+        store,
+        topics,
+        default_lang: settings.default_lang,
+        timezone: settings.timezone,
+        clock,
+    });
+    let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
+        .dependencies(dptree::deps![context])
+        // Messages that are not for the bot (group chatter) are expected; nothing to log.
+        .default_handler(|_| async {})
+        .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
+        .build();
+    let stopper = tokio::spawn(stop_dispatcher_on(shutdown, dispatcher.shutdown_token()));
+    let listener = Polling::builder(bot).timeout(POLL_TIMEOUT).delete_webhook().await.build();
+    dispatcher
+        .try_dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("getUpdates failed"))
+        .await?;
+    stopper.abort();
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Asks the dispatcher to stop once `shutdown` is cancelled. The dispatcher refuses while it is
+/// still starting, so the request is repeated until it is taken.
+async fn stop_dispatcher_on(shutdown: CancellationToken, token: ShutdownToken) {
+    shutdown.cancelled().await;
+    while token.shutdown().is_err() {
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}

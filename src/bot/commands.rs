@@ -1,0 +1,69 @@
+//! The commands the bot understands. teloxide's derive matches `/cmd` and `/cmd@thisbot` and
+//! refuses `/cmd@otherbot`; arguments are kept as text and parsed in `domain`, so that a bad
+//! argument gets a reply instead of being ignored.
+
+use teloxide::macros::BotCommands;
+
+/// Commands for everyone, in private chats and groups.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum ResidentCommand {
+    Start,
+    Help,
+    #[command(aliases = ["chude"])]
+    Topics,
+    #[command(aliases = ["dangky"])]
+    Subscribe(String),
+    #[command(aliases = ["huydangky"])]
+    Unsubscribe(String),
+    #[command(aliases = ["to"])]
+    Area(String),
+    Lang(String),
+}
+
+/// Commands for ward officials, in a private chat with the bot.
+#[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
+#[command(rename_rule = "lowercase")]
+pub enum OfficialCommand {
+    Officials,
+}
+
+#[cfg(test)]
+mod tests {
+    use teloxide::utils::command::BotCommands;
+
+    use super::*;
+
+    const BOT: &str = "loa_bot";
+
+    #[test]
+    fn commands_and_their_vietnamese_aliases_parse() {
+        let cases = [
+            ("/topics", ResidentCommand::Topics),
+            ("/chude", ResidentCommand::Topics),
+            ("/subscribe waste health", ResidentCommand::Subscribe("waste health".into())),
+            ("/dangky", ResidentCommand::Subscribe(String::new())),
+            ("/huydangky waste", ResidentCommand::Unsubscribe("waste".into())),
+            ("/to TDP5", ResidentCommand::Area("TDP5".into())),
+            ("/lang en", ResidentCommand::Lang("en".into())),
+        ];
+        for (text, expected) in cases {
+            assert_eq!(ResidentCommand::parse(text, BOT).ok(), Some(expected), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_mention_of_this_bot_is_ours_and_of_another_bot_is_not() {
+        assert_eq!(
+            ResidentCommand::parse("/subscribe@loa_bot waste", BOT).ok(),
+            Some(ResidentCommand::Subscribe("waste".into()))
+        );
+        assert!(ResidentCommand::parse("/subscribe@other_bot waste", BOT).is_err());
+    }
+
+    #[test]
+    fn official_commands_are_not_resident_commands() {
+        assert!(ResidentCommand::parse("/officials", BOT).is_err());
+        assert_eq!(OfficialCommand::parse("/officials", BOT).ok(), Some(OfficialCommand::Officials));
+    }
+}

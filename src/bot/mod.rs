@@ -1,0 +1,106 @@
+//! The Telegram side: one dptree tree (`schema`) routes each update to a handler. The same tree
+//! runs in production and in the tests.
+
+mod commands;
+mod membership;
+mod menu;
+mod officials;
+mod permissions;
+mod resident;
+pub mod texts;
+
+use std::sync::Arc;
+
+use chrono_tz::Tz;
+use teloxide::{
+    dispatching::{HandlerExt, UpdateFilterExt, UpdateHandler},
+    prelude::*,
+    types::{Chat, Me},
+};
+
+pub use commands::{OfficialCommand, ResidentCommand};
+pub use menu::register_menu;
+
+use crate::{
+    clock::Clock,
+    domain::{Lang, TopicCatalog},
+    error::{Error, Result},
+    store::{ChatInfo, ChatKind, Store},
+};
+
+/// What every handler may use; injected into the tree as one dependency.
+pub struct Context {
+    pub store: Store,
+    pub topics: TopicCatalog,
+    pub default_lang: Lang,
+    pub timezone: Tz,
+    pub clock: Arc<dyn Clock>,
+}
+
+impl Context {
+    /// The language of a chat: its own choice, or `LOA_LANG`.
+    pub async fn lang_of(&self, chat_id: ChatId) -> Result<Lang> {
+        let settings = self.store.chat_settings(chat_id.0).await?;
+        Ok(settings.and_then(|s| s.lang).unwrap_or(self.default_lang))
+    }
+}
+
+/// The whole update-handling tree.
+pub fn schema() -> UpdateHandler<Error> {
+    let messages = Update::filter_message()
+        .branch(Message::filter_migration().endpoint(membership::chat_migrated))
+        .branch(dptree::entry().filter_command::<ResidentCommand>().endpoint(resident::handle))
+        .branch(dptree::entry().filter_command::<OfficialCommand>().endpoint(officials::handle))
+        .branch(dptree::filter(is_unknown_command_for_us).endpoint(resident::unknown_command));
+
+    dptree::entry()
+        .branch(Update::filter_my_chat_member().endpoint(membership::bot_status_changed))
+        .branch(messages)
+}
+
+/// A command no enum parsed that is still meant for this bot: in a private chat, or in a group
+/// when it names this bot. `/cmd@otherbot` and other bots' commands in groups are left alone.
+fn is_unknown_command_for_us(message: Message, me: Me) -> bool {
+    let Some(text) = message.text() else { return false };
+    let Some(mention) = text.split_whitespace().next().and_then(|word| word.strip_prefix('/')) else {
+        return false;
+    };
+    match mention.split_once('@') {
+        Some((_, bot)) => me.username.as_deref().is_some_and(|ours| ours.eq_ignore_ascii_case(bot)),
+        None => message.chat.is_private(),
+    }
+}
+
+/// The facts about a chat that the store records.
+fn chat_info(chat: &Chat) -> ChatInfo {
+    let kind = if chat.is_private() {
+        ChatKind::Private
+    } else if chat.is_group() {
+        ChatKind::Group
+    } else if chat.is_supergroup() {
+        ChatKind::Supergroup
+    } else {
+        ChatKind::Channel
+    };
+    let title = match chat.title() {
+        Some(title) => title.to_owned(),
+        None => [chat.first_name(), chat.last_name()].into_iter().flatten().collect::<Vec<_>>().join(" "),
+    };
+    ChatInfo { id: chat.id.0, kind, title }
+}
+
+/// Sends a handler's reply; when the handler failed, tells the user so and passes the error on
+/// to be logged.
+async fn reply_or_apologise(bot: &Bot, chat: ChatId, lang: Lang, outcome: Result<String>) -> Result<()> {
+    match outcome {
+        Ok(text) => {
+            bot.send_message(chat, text).await?;
+            Ok(())
+        }
+        Err(error) => {
+            // The apology is best effort: the error that matters is the one returned.
+            let _ = bot.send_message(chat, texts::internal_error(lang)).await;
+            Err(error)
+        }
+    }
+}

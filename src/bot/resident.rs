@@ -1,0 +1,100 @@
+//! Resident commands: what a chat receives and where it belongs.
+
+use std::sync::Arc;
+
+use teloxide::prelude::*;
+
+use super::{
+    Context, ResidentCommand, chat_info, permissions::may_change_settings, reply_or_apologise, texts,
+};
+use crate::{
+    domain::{AreaArg, Lang, UnknownTopics},
+    error::Result,
+    store::ChatSettings,
+};
+
+pub async fn handle(bot: Bot, message: Message, command: ResidentCommand, ctx: Arc<Context>) -> Result<()> {
+    let chat = message.chat.id;
+    let settings = match ctx.store.touch_chat(&chat_info(&message.chat), ctx.clock.now()).await {
+        Ok(settings) => settings,
+        Err(error) => return reply_or_apologise(&bot, chat, ctx.default_lang, Err(error)).await,
+    };
+    let lang = settings.lang.unwrap_or(ctx.default_lang);
+    let outcome = answer(&bot, &message, command, &ctx, &settings, lang).await;
+    reply_or_apologise(&bot, chat, lang, outcome).await
+}
+
+/// A command that names no command of this bot.
+pub async fn unknown_command(bot: Bot, message: Message, ctx: Arc<Context>) -> Result<()> {
+    let lang = ctx.lang_of(message.chat.id).await?;
+    bot.send_message(message.chat.id, texts::unknown_command(lang)).await?;
+    Ok(())
+}
+
+async fn answer(
+    bot: &Bot,
+    message: &Message,
+    command: ResidentCommand,
+    ctx: &Context,
+    settings: &ChatSettings,
+    lang: Lang,
+) -> Result<String> {
+    let chat = message.chat.id.0;
+    let in_group = !message.chat.is_private();
+    let changes_settings = match &command {
+        ResidentCommand::Subscribe(_) | ResidentCommand::Unsubscribe(_) => true,
+        ResidentCommand::Area(args) | ResidentCommand::Lang(args) => !args.trim().is_empty(),
+        _ => false,
+    };
+    if changes_settings && !may_change_settings(bot, message, ctx).await? {
+        return Ok(texts::group_admins_only(lang));
+    }
+
+    match command {
+        ResidentCommand::Start => Ok(texts::start(lang, in_group)),
+        ResidentCommand::Help => {
+            let official = match (&message.from, in_group) {
+                (Some(user), false) => ctx.store.official_role(user.id).await?,
+                _ => None,
+            };
+            Ok(texts::help(lang, official))
+        }
+        ResidentCommand::Topics => {
+            let subscribed = ctx.store.subscriptions(chat).await?;
+            Ok(texts::topics(lang, &ctx.topics, &subscribed))
+        }
+        ResidentCommand::Subscribe(args) => match ctx.topics.parse_selection(&args) {
+            Ok(selection) => {
+                let after = ctx.store.subscribe(chat, &selection, ctx.clock.now()).await?;
+                Ok(texts::subscriptions(lang, &ctx.topics, &after))
+            }
+            Err(UnknownTopics(unknown)) => Ok(texts::unknown_topics(lang, &ctx.topics, &unknown)),
+        },
+        ResidentCommand::Unsubscribe(args) => match ctx.topics.parse_selection(&args) {
+            Ok(selection) => {
+                let after = ctx.store.unsubscribe(chat, &selection).await?;
+                Ok(texts::subscriptions(lang, &ctx.topics, &after))
+            }
+            Err(UnknownTopics(unknown)) => Ok(texts::unknown_topics(lang, &ctx.topics, &unknown)),
+        },
+        ResidentCommand::Area(args) => match AreaArg::parse(&args) {
+            Ok(AreaArg::Show) => Ok(texts::area_current(lang, settings.area.as_ref())),
+            Ok(AreaArg::Clear) => {
+                ctx.store.set_area(chat, None).await?;
+                Ok(texts::area_cleared(lang))
+            }
+            Ok(AreaArg::Set(area)) => {
+                ctx.store.set_area(chat, Some(&area)).await?;
+                Ok(texts::area_set(lang, &area))
+            }
+            Err(error) => Ok(texts::area_invalid(lang, &error)),
+        },
+        ResidentCommand::Lang(args) => match Lang::parse(&args) {
+            Some(new_lang) => {
+                ctx.store.set_lang(chat, new_lang).await?;
+                Ok(texts::lang_set(new_lang))
+            }
+            None => Ok(texts::lang_usage(lang, &args)),
+        },
+    }
+}

@@ -1,0 +1,296 @@
+//! Every reply the bot writes, in Vietnamese (the default) and English, side by side so that a
+//! change to one is seen next to the other. Plain text: nothing here is parsed as markup.
+
+use std::fmt::Write;
+
+use crate::{
+    domain::{AreaCode, AreaError, Lang, Role, TopicCatalog},
+    store::Official,
+};
+
+/// One line of `/help` and of the command menu.
+pub struct CommandHelp {
+    pub command: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+impl CommandHelp {
+    pub fn describe(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi,
+            Lang::En => self.en,
+        }
+    }
+}
+
+pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
+    CommandHelp { command: "start", vi: "Giới thiệu Loa", en: "What Loa does" },
+    CommandHelp {
+        command: "help", vi: "Các lệnh dùng được ở đây", en: "The commands you can use here"
+    },
+    CommandHelp {
+        command: "topics",
+        vi: "Các chủ đề và chủ đề đã đăng ký (/chude)",
+        en: "Topics and which are subscribed (/chude)",
+    },
+    CommandHelp {
+        command: "subscribe",
+        vi: "Đăng ký chủ đề, ví dụ /subscribe waste health (/dangky)",
+        en: "Subscribe to topics, e.g. /subscribe waste health (/dangky)",
+    },
+    CommandHelp {
+        command: "unsubscribe",
+        vi: "Huỷ đăng ký chủ đề; không ghi chủ đề là huỷ tất cả (/huydangky)",
+        en: "Unsubscribe; no topic means all (/huydangky)",
+    },
+    CommandHelp {
+        command: "area",
+        vi: "Xem hoặc gắn tổ dân phố, ví dụ /area 5; /area none để bỏ (/to)",
+        en: "Show or set the residential group, e.g. /area 5; /area none to clear (/to)",
+    },
+    CommandHelp {
+        command: "lang",
+        vi: "Ngôn ngữ trả lời: /lang vi hoặc /lang en",
+        en: "Reply language: /lang vi or /lang en",
+    },
+];
+
+/// Commands only admin officials may use.
+pub const ADMIN_COMMANDS: &[CommandHelp] =
+    &[CommandHelp { command: "officials", vi: "Danh sách cán bộ", en: "List officials" }];
+
+pub fn start(lang: Lang, in_group: bool) -> String {
+    let mut text = String::from(match lang {
+        Lang::Vi => {
+            "Xin chào! Tôi là Loa, loa phường trong nhóm chat: tôi chuyển thông báo của phường \
+             (lịch thu gom rác, phòng chống dịch bệnh, họp tổ dân phố...) đến các nhóm và người đã đăng ký.\n\n"
+        }
+        Lang::En => {
+            "Hello! I am Loa, the ward loudspeaker in your chats: I bring the ward's announcements \
+             (waste collection, disease prevention, neighbourhood meetings...) to the groups and people who subscribed.\n\n"
+        }
+    });
+    text.push_str(match (lang, in_group) {
+        (Lang::Vi, true) => {
+            "Quản trị viên của nhóm đăng ký cho cả nhóm: /subscribe để nhận mọi chủ đề, /area 5 để gắn nhóm với tổ dân phố số 5. Xem /help."
+        }
+        (Lang::En, true) => {
+            "A group admin subscribes the group: /subscribe for every topic, /area 5 to bind the group to residential group 5. See /help."
+        }
+        (Lang::Vi, false) => "Gõ /subscribe để nhận mọi chủ đề, hoặc /topics để chọn. Xem /help.",
+        (Lang::En, false) => "Send /subscribe to receive every topic, or /topics to choose. See /help.",
+    });
+    text
+}
+
+/// Greeting sent once when the bot is added to a group.
+pub fn group_welcome(lang: Lang) -> String {
+    start(lang, true)
+}
+
+pub fn help(lang: Lang, official: Option<Role>) -> String {
+    let mut text = String::from(match lang {
+        Lang::Vi => "Các lệnh:\n",
+        Lang::En => "Commands:\n",
+    });
+    for help in RESIDENT_COMMANDS {
+        let _ = writeln!(text, "/{} — {}", help.command, help.describe(lang));
+    }
+    if official == Some(Role::Admin) {
+        text.push_str(match lang {
+            Lang::Vi => "\nLệnh quản trị (trong chat riêng):\n",
+            Lang::En => "\nAdmin commands (in private chat):\n",
+        });
+        for help in ADMIN_COMMANDS {
+            let _ = writeln!(text, "/{} — {}", help.command, help.describe(lang));
+        }
+    }
+    text.push_str(match lang {
+        Lang::Vi => {
+            "\nTrong nhóm, chỉ quản trị viên nhóm hoặc cán bộ phường mới đổi được đăng ký, tổ và ngôn ngữ."
+        }
+        Lang::En => {
+            "\nIn a group, only its admins or ward officials change its subscriptions, area and language."
+        }
+    });
+    text
+}
+
+/// Every topic, a mark on those subscribed.
+pub fn topics(lang: Lang, catalog: &TopicCatalog, subscribed: &[String]) -> String {
+    let mut text = String::from(match lang {
+        Lang::Vi => "Các chủ đề (✅ = đã đăng ký):\n",
+        Lang::En => "Topics (✅ = subscribed):\n",
+    });
+    for topic in catalog.all() {
+        let mark = if subscribed.contains(&topic.slug) { "✅" } else { "▫️" };
+        let _ = writeln!(text, "{mark} {} — {}", topic.slug, topic.name(lang));
+    }
+    text.push_str(match lang {
+        Lang::Vi => "\nĐăng ký: /subscribe waste health — huỷ: /unsubscribe waste",
+        Lang::En => "\nSubscribe: /subscribe waste health — unsubscribe: /unsubscribe waste",
+    });
+    text
+}
+
+/// The chat's subscriptions after a change.
+pub fn subscriptions(lang: Lang, catalog: &TopicCatalog, subscribed: &[String]) -> String {
+    if subscribed.is_empty() {
+        return match lang {
+            Lang::Vi => "Chat này không đăng ký chủ đề nào. Gõ /subscribe để nhận mọi chủ đề.".into(),
+            Lang::En => "This chat is subscribed to no topic. Send /subscribe to receive every topic.".into(),
+        };
+    }
+    let mut text = String::from(match lang {
+        Lang::Vi => "Chat này đang nhận các chủ đề:\n",
+        Lang::En => "This chat receives these topics:\n",
+    });
+    for topic in catalog.all().iter().filter(|t| subscribed.contains(&t.slug)) {
+        let _ = writeln!(text, "✅ {} — {}", topic.slug, topic.name(lang));
+    }
+    text
+}
+
+pub fn unknown_topics(lang: Lang, catalog: &TopicCatalog, unknown: &[String]) -> String {
+    let valid: Vec<&str> = catalog.all().iter().map(|t| t.slug.as_str()).collect();
+    match lang {
+        Lang::Vi => format!(
+            "Không có chủ đề: {}. Các chủ đề: {}.\nVí dụ: /subscribe waste health. Không thay đổi gì.",
+            unknown.join(", "),
+            valid.join(", ")
+        ),
+        Lang::En => format!(
+            "Unknown topic: {}. Topics: {}.\nExample: /subscribe waste health. Nothing was changed.",
+            unknown.join(", "),
+            valid.join(", ")
+        ),
+    }
+}
+
+pub fn area_current(lang: Lang, area: Option<&AreaCode>) -> String {
+    match (lang, area) {
+        (Lang::Vi, Some(area)) => {
+            format!("Chat này thuộc tổ dân phố {area}. Đổi: /area <mã>, bỏ: /area none.")
+        }
+        (Lang::En, Some(area)) => {
+            format!("This chat belongs to residential group {area}. Change: /area <code>, clear: /area none.")
+        }
+        (Lang::Vi, None) => "Chat này chưa gắn với tổ dân phố nào. Gắn: /area 5 (hoặc /area TDP5).".into(),
+        (Lang::En, None) => {
+            "This chat is not bound to a residential group. Bind it: /area 5 (or /area TDP5).".into()
+        }
+    }
+}
+
+pub fn area_set(lang: Lang, area: &AreaCode) -> String {
+    match lang {
+        Lang::Vi => format!("Đã gắn chat này với tổ dân phố {area}."),
+        Lang::En => format!("This chat is now bound to residential group {area}."),
+    }
+}
+
+pub fn area_cleared(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Đã bỏ gắn tổ dân phố: chat này chỉ nhận thông báo chung toàn phường.".into(),
+        Lang::En => "Residential group cleared: this chat now receives only ward-wide announcements.".into(),
+    }
+}
+
+pub fn area_invalid(lang: Lang, error: &AreaError) -> String {
+    let problem = match (lang, error) {
+        (Lang::Vi, AreaError::Empty) => "Mã tổ dân phố trống.".to_owned(),
+        (Lang::En, AreaError::Empty) => "The residential group code is empty.".to_owned(),
+        (Lang::Vi, AreaError::TooLong { max }) => format!("Mã tổ dân phố dài quá {max} ký tự."),
+        (Lang::En, AreaError::TooLong { max }) => format!("The code is longer than {max} characters."),
+        (Lang::Vi, AreaError::BadCharacter(c)) => format!("Mã tổ dân phố không được chứa «{c}»."),
+        (Lang::En, AreaError::BadCharacter(c)) => format!("The code may not contain «{c}»."),
+    };
+    match lang {
+        Lang::Vi => format!(
+            "{problem} Mã chỉ gồm chữ không dấu, số và dấu gạch ngang, ví dụ: /area 5, /area TDP5, /area 12A. Không thay đổi gì."
+        ),
+        Lang::En => format!(
+            "{problem} A code has only letters, digits and dashes, e.g. /area 5, /area TDP5, /area 12A. Nothing was changed."
+        ),
+    }
+}
+
+pub fn lang_set(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Từ nay tôi trả lời chat này bằng tiếng Việt.".into(),
+        Lang::En => "From now on I reply in this chat in English.".into(),
+    }
+}
+
+pub fn lang_usage(lang: Lang, asked: &str) -> String {
+    let asked = asked.trim();
+    match (lang, asked.is_empty()) {
+        (Lang::Vi, true) => "Ngôn ngữ hiện tại: tiếng Việt. Đổi: /lang vi hoặc /lang en.".into(),
+        (Lang::En, true) => "Current language: English. Change it: /lang vi or /lang en.".into(),
+        (Lang::Vi, false) => {
+            format!("Không có ngôn ngữ «{asked}». Chọn /lang vi hoặc /lang en. Không thay đổi gì.")
+        }
+        (Lang::En, false) => {
+            format!("There is no language «{asked}». Choose /lang vi or /lang en. Nothing was changed.")
+        }
+    }
+}
+
+pub fn group_admins_only(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => {
+            "Xin lỗi, chỉ quản trị viên của nhóm (hoặc cán bộ phường) mới thay đổi được cài đặt của nhóm. \
+                     Hãy nhờ quản trị viên nhóm gõ lệnh này."
+                .into()
+        }
+        Lang::En => "Sorry, only this group's admins (or ward officials) can change the group's settings. \
+                     Please ask a group admin to send this command."
+            .into(),
+    }
+}
+
+pub fn officials_only(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Lệnh này chỉ dành cho cán bộ phường, trong chat riêng với bot.".into(),
+        Lang::En => "This command is for ward officials, in a private chat with the bot.".into(),
+    }
+}
+
+pub fn admins_only(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Lệnh này chỉ dành cho cán bộ quản trị (admin), trong chat riêng với bot.".into(),
+        Lang::En => "This command is for admin officials, in a private chat with the bot.".into(),
+    }
+}
+
+pub fn officials(lang: Lang, officials: &[Official]) -> String {
+    let mut text = String::from(match lang {
+        Lang::Vi => "Cán bộ:\n",
+        Lang::En => "Officials:\n",
+    });
+    for official in officials {
+        let role = match (lang, official.role) {
+            (Lang::Vi, Role::Admin) => "quản trị",
+            (Lang::Vi, Role::Editor) => "biên tập",
+            (Lang::En, Role::Admin) => "admin",
+            (Lang::En, Role::Editor) => "editor",
+        };
+        let _ = writeln!(text, "• {} — {role}", official.user_id);
+    }
+    text
+}
+
+pub fn unknown_command(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Tôi không hiểu lệnh này. Gõ /help để xem các lệnh.".into(),
+        Lang::En => "I don't know that command. Send /help to see the commands.".into(),
+    }
+}
+
+pub fn internal_error(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "Xin lỗi, đã có lỗi khi xử lý lệnh. Không có gì bị thay đổi dở dang; vui lòng thử lại sau.".into(),
+        Lang::En => "Sorry, something went wrong handling that command. Nothing was half-changed; please try again later.".into(),
+    }
+}

@@ -1,0 +1,242 @@
+//! Settings from the environment (and `.env`), validated before anything touches the database.
+//!
+//! clap reads the raw strings so that `loa --help` documents every variable; the checks here turn
+//! them into typed settings and, on failure, into one line that names the variable, what was wrong
+//! and the expected form.
+
+use std::fmt;
+
+use chrono_tz::Tz;
+use clap::Args;
+use teloxide::types::UserId;
+
+use crate::domain::Lang;
+
+/// The Bot API server used when `TELOXIDE_API_URL` is not set.
+const TELEGRAM_API_URL: &str = "https://api.telegram.org";
+
+/// Raw settings as clap reads them from flags or the environment.
+#[derive(Debug, Clone, Args)]
+pub struct RawSettings {
+    /// Bot token from BotFather (required).
+    #[arg(long = "token", env = "TELOXIDE_TOKEN", hide_env_values = true)]
+    pub token: Option<String>,
+
+    /// Bot API server URL; Telegram's by default. Point it at a self-hosted or test server.
+    #[arg(long = "api-url", env = "TELOXIDE_API_URL")]
+    pub api_url: Option<String>,
+
+    /// SQLite database, created if missing.
+    #[arg(long = "database-url", env = "DATABASE_URL", default_value = "sqlite://loa.db")]
+    pub database_url: String,
+
+    /// Comma-separated Telegram user ids who are officials with the admin role from start-up.
+    #[arg(long = "admins", env = "LOA_ADMINS", default_value = "")]
+    pub admins: String,
+
+    /// IANA time zone in which officials and residents read and write times.
+    #[arg(long = "timezone", env = "LOA_TIMEZONE", default_value = "Asia/Ho_Chi_Minh")]
+    pub timezone: String,
+
+    /// Default language of replies: vi or en.
+    #[arg(long = "lang", env = "LOA_LANG", default_value = "vi")]
+    pub lang: String,
+}
+
+/// Validated settings.
+#[derive(Clone)]
+pub struct Settings {
+    pub token: Secret,
+    pub api_url: url::Url,
+    pub database_url: String,
+    pub admins: Vec<UserId>,
+    pub timezone: Tz,
+    pub default_lang: Lang,
+}
+
+/// A setting that failed validation: which variable, what was wrong, what is expected.
+#[derive(Debug, PartialEq, Eq)]
+pub struct SettingError {
+    pub variable: &'static str,
+    pub problem: String,
+    pub expected: &'static str,
+}
+
+impl fmt::Display for SettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}; expected {}", self.variable, self.problem, self.expected)
+    }
+}
+
+impl std::error::Error for SettingError {}
+
+/// The bot token: never printed, whatever formats it.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Secret(redacted)")
+    }
+}
+
+impl fmt::Debug for Settings {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Settings")
+            .field("token", &self.token)
+            .field("api_url", &self.api_url.as_str())
+            .field("database_url", &self.database_url)
+            .field("admins", &self.admins)
+            .field("timezone", &self.timezone)
+            .field("default_lang", &self.default_lang)
+            .finish()
+    }
+}
+
+impl RawSettings {
+    pub fn validate(self) -> Result<Settings, SettingError> {
+        Ok(Settings {
+            token: parse_token(self.token)?,
+            api_url: parse_api_url(self.api_url.as_deref())?,
+            database_url: parse_database_url(self.database_url)?,
+            admins: parse_admins(&self.admins)?,
+            timezone: self.timezone.trim().parse().map_err(|_| SettingError {
+                variable: "LOA_TIMEZONE",
+                problem: format!("{:?} is not a known time zone", self.timezone),
+                expected: "an IANA zone name such as Asia/Ho_Chi_Minh",
+            })?,
+            default_lang: Lang::parse(&self.lang).ok_or_else(|| SettingError {
+                variable: "LOA_LANG",
+                problem: format!("{:?} is not a supported language", self.lang),
+                expected: "vi or en",
+            })?,
+        })
+    }
+}
+
+fn parse_token(token: Option<String>) -> Result<Secret, SettingError> {
+    const EXPECTED: &str = "the token BotFather gave, like 123456789:AAE...";
+    let token = token.map(|t| t.trim().to_owned()).unwrap_or_default();
+    if token.is_empty() {
+        return Err(SettingError {
+            variable: "TELOXIDE_TOKEN",
+            problem: "not set".into(),
+            expected: EXPECTED,
+        });
+    }
+    // A token is "<bot id>:<secret>". The message must not echo the value: it is a secret.
+    let well_formed = token.split_once(':').is_some_and(|(id, secret)| {
+        !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && !secret.is_empty()
+    });
+    if !well_formed || token.chars().any(char::is_whitespace) {
+        return Err(SettingError {
+            variable: "TELOXIDE_TOKEN",
+            problem: "not a bot token".into(),
+            expected: EXPECTED,
+        });
+    }
+    Ok(Secret(token))
+}
+
+fn parse_api_url(url: Option<&str>) -> Result<url::Url, SettingError> {
+    let url = url.map(str::trim).filter(|u| !u.is_empty()).unwrap_or(TELEGRAM_API_URL);
+    url::Url::parse(url).ok().filter(|u| matches!(u.scheme(), "http" | "https")).ok_or_else(|| SettingError {
+        variable: "TELOXIDE_API_URL",
+        problem: format!("{url:?} is not an http(s) URL"),
+        expected: "a URL such as https://api.telegram.org or http://127.0.0.1:8081",
+    })
+}
+
+fn parse_database_url(url: String) -> Result<String, SettingError> {
+    if url.starts_with("sqlite:") {
+        Ok(url)
+    } else {
+        Err(SettingError {
+            variable: "DATABASE_URL",
+            problem: format!("{url:?} is not a SQLite URL"),
+            expected: "sqlite://path/to/loa.db",
+        })
+    }
+}
+
+fn parse_admins(list: &str) -> Result<Vec<UserId>, SettingError> {
+    list.split(',')
+        .map(str::trim)
+        .filter(|id| !id.is_empty())
+        .map(|id| {
+            id.parse::<u64>().map(UserId).map_err(|_| SettingError {
+                variable: "LOA_ADMINS",
+                problem: format!("{id:?} is not a Telegram user id"),
+                expected: "comma-separated numeric user ids, such as 12345,67890",
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn raw() -> RawSettings {
+        RawSettings {
+            token: Some("123:abc".into()),
+            api_url: None,
+            database_url: "sqlite://loa.db".into(),
+            admins: String::new(),
+            timezone: "Asia/Ho_Chi_Minh".into(),
+            lang: "vi".into(),
+        }
+    }
+
+    #[test]
+    fn defaults_validate() {
+        let settings = raw().validate().unwrap();
+        assert_eq!(settings.api_url.as_str(), "https://api.telegram.org/");
+        assert_eq!(settings.timezone, chrono_tz::Asia::Ho_Chi_Minh);
+        assert_eq!(settings.default_lang, Lang::Vi);
+        assert!(settings.admins.is_empty());
+    }
+
+    #[test]
+    fn missing_or_malformed_token_is_named_but_never_echoed() {
+        let err = RawSettings { token: None, ..raw() }.validate().unwrap_err();
+        assert_eq!((err.variable, err.problem.as_str()), ("TELOXIDE_TOKEN", "not set"));
+        let err = RawSettings { token: Some("s3cr3t-value".into()), ..raw() }.validate().unwrap_err();
+        assert_eq!(err.variable, "TELOXIDE_TOKEN");
+        assert!(!err.to_string().contains("s3cr3t"));
+    }
+
+    #[test]
+    fn admins_are_a_comma_separated_id_list() {
+        let settings = RawSettings { admins: " 12, 34 ,".into(), ..raw() }.validate().unwrap();
+        assert_eq!(settings.admins, vec![UserId(12), UserId(34)]);
+        let err = RawSettings { admins: "12,bob".into(), ..raw() }.validate().unwrap_err();
+        assert_eq!(err.variable, "LOA_ADMINS");
+        assert!(err.problem.contains("bob"));
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        let cases = [
+            (RawSettings { timezone: "Mars/Base".into(), ..raw() }, "LOA_TIMEZONE"),
+            (RawSettings { lang: "fr".into(), ..raw() }, "LOA_LANG"),
+            (RawSettings { api_url: Some("ftp://x".into()), ..raw() }, "TELOXIDE_API_URL"),
+            (RawSettings { database_url: "postgres://x".into(), ..raw() }, "DATABASE_URL"),
+        ];
+        for (raw, variable) in cases {
+            assert_eq!(raw.validate().unwrap_err().variable, variable);
+        }
+    }
+
+    #[test]
+    fn debug_output_redacts_the_token() {
+        let settings = RawSettings { token: Some("42:very-secret".into()), ..raw() }.validate().unwrap();
+        assert!(!format!("{settings:?}").contains("very-secret"));
+    }
+}

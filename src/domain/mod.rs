@@ -1,0 +1,11 @@
+//! Pure types and parsers: no I/O, so every rule here is unit-tested directly.
+
+mod area;
+mod lang;
+mod role;
+mod topic;
+
+pub use area::{AreaArg, AreaCode, AreaError};
+pub use lang::Lang;
+pub use role::Role;
+pub use topic::{Topic, TopicCatalog, TopicSelection, UnknownTopics};

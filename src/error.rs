@@ -1,0 +1,17 @@
+//! One error type for everything that is not the user's fault. Bad input is not an error: the
+//! handlers answer it with a reply that says what was wrong. What reaches this type is logged in
+//! full and the user is told only that something went wrong (see `bot::texts::internal_error`).
+
+/// A failure of the database or of Telegram.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("database: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration: {0}")]
+    Migration(#[from] sqlx::migrate::MigrateError),
+    // teloxide already strips the token from the URLs inside network errors.
+    #[error("telegram: {0}")]
+    Telegram(#[from] teloxide::RequestError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,21 @@
+//! Loa: a ward's loudspeaker in residents' Telegram chats.
+//!
+//! A map of the crate, following the two flows that carry everything:
+//!
+//! 1. **A Telegram update becomes a row.** [`app::run`] starts long polling; the dispatcher runs
+//!    the one handler tree [`bot::schema`]; a handler in [`bot`] parses its arguments with the
+//!    pure parsers of [`domain`], makes one [`store`] call, and replies with a text from
+//!    [`bot::texts`] in the chat's language.
+//! 2. **A row becomes delivered messages** (the outbox; see the later modules).
+//!
+//! - [`config`]: settings from the environment, validated, the token redacted.
+//! - [`error`]: the one error type for failures that are not the user's fault.
+//! - [`clock`]: the time source, passed in so that tests move time by hand.
+
+pub mod app;
+pub mod bot;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod error;
+pub mod store;

@@ -1,0 +1,54 @@
+//! SQLite access. Every query of the program lives in this module, one file per table family;
+//! every statement is static SQL with bound parameters.
+
+mod chats;
+mod officials;
+mod subscriptions;
+
+use std::{str::FromStr, time::Duration};
+
+use chrono::{DateTime, Utc};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+
+pub use chats::{ChatInfo, ChatKind, ChatSettings};
+pub use officials::Official;
+
+use crate::error::Result;
+
+/// A handle to the database; cheap to clone.
+#[derive(Clone, Debug)]
+pub struct Store {
+    pool: SqlitePool,
+}
+
+impl Store {
+    /// Opens (creating if missing) the database and applies the embedded migrations.
+    pub async fn connect(url: &str) -> Result<Store> {
+        let options = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Normal)
+            .foreign_keys(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new().max_connections(4).connect_with(options).await?;
+        sqlx::migrate!().run(&pool).await?;
+        Ok(Store { pool })
+    }
+
+    pub fn pool(&self) -> &SqlitePool {
+        &self.pool
+    }
+
+    /// Starts a write transaction that takes SQLite's write lock at once, so that two writers
+    /// queue on `busy_timeout` instead of failing when a read lock is upgraded.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
+        Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
+    }
+}
+
+/// Instants are stored as unix milliseconds.
+fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}

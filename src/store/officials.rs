@@ -1,0 +1,64 @@
+use chrono::{DateTime, Utc};
+use teloxide::types::UserId;
+
+use super::{Store, millis};
+use crate::{domain::Role, error::Result};
+
+/// A ward official who may use the official commands in a private chat.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Official {
+    pub user_id: UserId,
+    pub role: Role,
+    pub added_by: Option<UserId>,
+}
+
+impl Store {
+    /// Makes the users named in `LOA_ADMINS` admins, whatever they were before.
+    pub async fn ensure_admins(&self, admins: &[UserId], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for admin in admins {
+            sqlx::query(
+                "INSERT INTO officials (user_id, role, added_at) VALUES (?1, 'admin', ?2)
+                 ON CONFLICT (user_id) DO UPDATE SET role = 'admin'",
+            )
+            .bind(user_id(*admin))
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    pub async fn official_role(&self, user: UserId) -> Result<Option<Role>> {
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM officials WHERE user_id = ?1")
+            .bind(user_id(user))
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(role.as_deref().and_then(Role::parse))
+    }
+
+    /// Every official, admins first.
+    pub async fn officials(&self) -> Result<Vec<Official>> {
+        let rows: Vec<(i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT user_id, role, added_by FROM officials ORDER BY role = 'admin' DESC, user_id",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .filter_map(|(user, role, added_by)| {
+                Some(Official {
+                    user_id: UserId(user as u64),
+                    role: Role::parse(&role)?,
+                    added_by: added_by.map(|id| UserId(id as u64)),
+                })
+            })
+            .collect())
+    }
+}
+
+/// Telegram user ids fit in 52 bits, so they are stored as SQLite integers.
+fn user_id(user: UserId) -> i64 {
+    user.0 as i64
+}
