@@ -65,7 +65,7 @@ fn init_tracing() {
     // HTTP client internals are noise at info; RUST_LOG overrides everything.
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,reqwest=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).init();
+    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
 }
 
 /// Cancels `shutdown` on the first SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).

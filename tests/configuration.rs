@@ -1,0 +1,80 @@
+//! The binary refuses bad settings before it touches the database: one line, exit status 2.
+
+use std::process::{Command, Output};
+
+/// Runs `loa` in an empty directory (so no developer's `.env` is read) with only `vars` set.
+fn run_loa(vars: &[(&str, &str)], args: &[&str]) -> (Output, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let database = format!("sqlite://{}", dir.path().join("loa.db").display());
+    let output = Command::new(env!("CARGO_BIN_EXE_loa"))
+        .args(args)
+        .current_dir(dir.path())
+        .env_clear()
+        .env("DATABASE_URL", database)
+        .envs(vars.iter().copied())
+        .output()
+        .expect("loa runs");
+    (output, dir)
+}
+
+fn stderr_lines(output: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&output.stderr).lines().map(str::to_owned).collect()
+}
+
+#[test]
+fn without_a_token_it_names_the_variable_and_exits_with_status_2() {
+    let (output, dir) = run_loa(&[], &[]);
+    assert_eq!(output.status.code(), Some(2));
+    let lines = stderr_lines(&output);
+    assert_eq!(lines.len(), 1, "one line: {lines:?}");
+    assert!(lines[0].contains("TELOXIDE_TOKEN") && lines[0].contains("not set"), "{lines:?}");
+    assert!(lines[0].contains("expected"), "says the expected form: {lines:?}");
+    assert!(!dir.path().join("loa.db").exists(), "the database was not touched");
+}
+
+#[test]
+fn a_malformed_token_is_refused_without_echoing_it() {
+    let (output, _dir) = run_loa(&[("TELOXIDE_TOKEN", "hunter2-secret")], &["run"]);
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("TELOXIDE_TOKEN"), "{stderr}");
+    assert!(!stderr.contains("hunter2"), "the token is never printed: {stderr}");
+}
+
+#[test]
+fn each_invalid_value_is_named_in_one_line() {
+    let token = ("TELOXIDE_TOKEN", "123:abc");
+    let cases = [
+        (("LOA_LANG", "fr"), "vi or en"),
+        (("LOA_TIMEZONE", "Asia/Atlantis"), "IANA"),
+        (("LOA_ADMINS", "12,bob"), "numeric user ids"),
+        (("TELOXIDE_API_URL", "not a url"), "URL"),
+    ];
+    for ((variable, value), expected) in cases {
+        let (output, dir) = run_loa(&[token, (variable, value)], &[]);
+        assert_eq!(output.status.code(), Some(2), "{variable}");
+        let lines = stderr_lines(&output);
+        assert_eq!(lines.len(), 1, "{variable}: {lines:?}");
+        assert!(lines[0].contains(variable) && lines[0].contains(expected), "{lines:?}");
+        assert!(!lines[0].contains("panicked"), "{lines:?}");
+        assert!(!dir.path().join("loa.db").exists(), "{variable}: the database was not touched");
+    }
+}
+
+#[test]
+fn help_documents_the_subcommands_and_every_setting() {
+    let (output, _dir) = run_loa(&[], &["--help"]);
+    assert!(output.status.success());
+    let help = String::from_utf8_lossy(&output.stdout);
+    for item in [
+        "run",
+        "TELOXIDE_TOKEN",
+        "TELOXIDE_API_URL",
+        "DATABASE_URL",
+        "LOA_ADMINS",
+        "LOA_TIMEZONE",
+        "LOA_LANG",
+    ] {
+        assert!(help.contains(item), "{item} missing from --help:\n{help}");
+    }
+}

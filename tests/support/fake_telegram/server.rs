@@ -1,0 +1,314 @@
+//! The HTTP side of the fake: routing, and one answer per Bot API method.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{Path, State as AxumState};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use serde_json::{Value, json};
+use tokio::net::TcpListener;
+
+use super::super::updates::{bot_user, chat, chat_member, message, now, user};
+use super::{BOT_ID, Call, Reply, SentMessage, Shared, State};
+
+pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
+    // teloxide calls POST {api_url}/bot{TOKEN}/{method}.
+    let app = Router::new().route("/{token}/{method}", post(handle)).with_state(shared);
+    axum::serve(listener, app).await.expect("fake Telegram server failed");
+}
+
+async fn handle(
+    AxumState(shared): AxumState<Arc<Shared>>,
+    Path((_token, method)): Path<(String, String)>,
+    body: Bytes,
+) -> Response {
+    let method = camel_case(&method);
+    // Only file uploads are multipart, and the bot sends none; an empty
+    // body (a method without parameters) reads as `{}`.
+    let body = if body.is_empty() { json!({}) } else { serde_json::from_slice(&body).unwrap_or(Value::Null) };
+    shared.lock().calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
+    if method == "getUpdates" {
+        return Answer::Ok(long_poll(&shared, &body).await).into_response();
+    }
+    let (answer, delay) = shared.lock().answer(&method, &body);
+    tokio::time::sleep(delay).await;
+    answer.into_response()
+}
+
+/// `getUpdates`: confirm everything below `offset`, then answer with what is
+/// pending, waiting up to `timeout` seconds for something to arrive.
+async fn long_poll(shared: &Shared, body: &Value) -> Value {
+    let offset = body["offset"].as_i64();
+    let limit = body["limit"].as_u64().map_or(100, |limit| limit.clamp(1, 100));
+    let timeout = Duration::from_secs(body["timeout"].as_u64().unwrap_or(0));
+    let give_up = tokio::time::Instant::now() + timeout;
+    loop {
+        // Registered before looking at the queue, so a push that lands in
+        // between still wakes us.
+        let pushed = shared.update_pushed.notified();
+        let updates = shared.lock().take_updates(offset, limit as usize);
+        if !updates.is_empty() {
+            return Value::Array(updates);
+        }
+        if tokio::time::timeout_at(give_up, pushed).await.is_err() {
+            return json!([]);
+        }
+    }
+}
+
+/// An answer in Telegram's envelope.
+enum Answer {
+    Ok(Value),
+    Err { code: u16, description: String, parameters: Option<Value> },
+}
+
+impl Answer {
+    fn error(code: u16, description: &str) -> Self {
+        Self::Err { code, description: description.to_owned(), parameters: None }
+    }
+
+    fn retry_after(seconds: u32) -> Self {
+        Self::Err {
+            code: 429,
+            description: format!("Too Many Requests: retry after {seconds}"),
+            parameters: Some(json!({ "retry_after": seconds })),
+        }
+    }
+
+    /// What a scripted reply answers instead of the real one, if anything.
+    fn scripted(reply: &Reply) -> Option<Self> {
+        match reply {
+            Reply::Ok | Reply::Delay(_) => None,
+            Reply::Error { code, description } => Some(Self::error(*code, description)),
+            Reply::RetryAfter(seconds) => Some(Self::retry_after(*seconds)),
+            Reply::Migrate(chat_id) => Some(Self::Err {
+                code: 400,
+                description: "Bad Request: group chat was upgraded to a supergroup chat".into(),
+                parameters: Some(json!({ "migrate_to_chat_id": chat_id })),
+            }),
+        }
+    }
+}
+
+impl IntoResponse for Answer {
+    fn into_response(self) -> Response {
+        match self {
+            Self::Ok(result) => axum::Json(json!({ "ok": true, "result": result })).into_response(),
+            Self::Err { code, description, parameters } => {
+                let mut body = json!({ "ok": false, "error_code": code, "description": description });
+                if let Some(parameters) = parameters {
+                    body["parameters"] = parameters;
+                }
+                let status = StatusCode::from_u16(code).unwrap_or(StatusCode::BAD_REQUEST);
+                (status, axum::Json(body)).into_response()
+            }
+        }
+    }
+}
+
+impl State {
+    /// The answer to a (non-polling) call, and how long to hold it back.
+    fn answer(&mut self, method: &str, body: &Value) -> (Answer, Duration) {
+        let mut delay = match method {
+            "sendMessage" => self.latency,
+            _ => Duration::ZERO,
+        };
+        let scripted = chat_id(body).and_then(|chat_id| self.next_scripted(method, chat_id));
+        if let Some(failure) = scripted.as_ref().and_then(Answer::scripted) {
+            return (failure, delay);
+        }
+        if let Some(Reply::Delay(extra)) = scripted {
+            delay += extra;
+        }
+        (self.serve(method, body), delay)
+    }
+
+    fn next_scripted(&mut self, method: &str, chat_id: i64) -> Option<Reply> {
+        if self.scripts.is_empty() {
+            return None; // the common case costs no key allocation
+        }
+        self.scripts.get_mut(&(method.to_owned(), chat_id))?.pop_front()
+    }
+
+    fn serve(&mut self, method: &str, body: &Value) -> Answer {
+        match method {
+            "getMe" => Answer::Ok(me()),
+            "getWebhookInfo" => Answer::Ok(json!({
+                "url": "",
+                "has_custom_certificate": false,
+                "pending_update_count": self.pending_updates.len(),
+            })),
+            "deleteWebhook"
+            | "setMyCommands"
+            | "answerCallbackQuery"
+            | "deleteMessage"
+            | "pinChatMessage" => Answer::Ok(json!(true)),
+            "sendMessage" => self.send_message(body),
+            "editMessageText" | "editMessageReplyMarkup" => self.edit_message(body),
+            "getChat" => self.get_chat(body),
+            "getChatMember" => self.get_chat_member(body),
+            "getChatAdministrators" => self.get_chat_administrators(body),
+            _ => Answer::error(404, "Not Found: method not found"),
+        }
+    }
+
+    fn send_message(&mut self, body: &Value) -> Answer {
+        let Some(chat_id) = chat_id(body) else {
+            return Answer::error(400, "Bad Request: chat not found");
+        };
+        if let Some(limiter) = &mut self.limiter
+            && let Err(seconds) = limiter.admit(chat_id, Instant::now())
+        {
+            self.too_many_requests += 1;
+            return Answer::retry_after(seconds);
+        }
+        let message_id = self.last_message_id.entry(chat_id).or_insert(0);
+        *message_id += 1;
+        let sent = SentMessage {
+            chat_id,
+            text: body["text"].as_str().unwrap_or_default().to_owned(),
+            message_id: *message_id,
+            reply_markup: body.get("reply_markup").cloned(),
+            parse_mode: body["parse_mode"].as_str().map(str::to_owned),
+        };
+        let reply = self.bot_message(chat_id, sent.message_id, &sent.text, &body["reply_markup"]);
+        self.sent.push(sent);
+        Answer::Ok(reply)
+    }
+
+    fn edit_message(&mut self, body: &Value) -> Answer {
+        // Edits of inline-mode messages answer `true` instead of a Message.
+        if body.get("inline_message_id").is_some() {
+            return Answer::Ok(json!(true));
+        }
+        let (Some(chat_id), Some(message_id)) = (chat_id(body), body["message_id"].as_i64()) else {
+            return Answer::error(400, "Bad Request: message to edit not found");
+        };
+        let message_id = message_id as i32;
+        // editMessageReplyMarkup carries no text; Telegram answers with the
+        // message's current one.
+        let text = match body["text"].as_str() {
+            Some(text) => text.to_owned(),
+            None => self
+                .sent
+                .iter()
+                .rfind(|sent| sent.chat_id == chat_id && sent.message_id == message_id)
+                .map(|sent| sent.text.clone())
+                .unwrap_or_default(),
+        };
+        let mut edited = self.bot_message(chat_id, message_id, &text, &body["reply_markup"]);
+        edited["edit_date"] = json!(now());
+        Answer::Ok(edited)
+    }
+
+    fn get_chat(&self, body: &Value) -> Answer {
+        let Some(chat_id) = chat_id(body) else {
+            return Answer::error(400, "Bad Request: chat not found");
+        };
+        let mut info = self.chat(chat_id);
+        // Required by teloxide's ChatFullInfo.
+        info["accepted_gift_types"] = json!({
+            "unlimited_gifts": false,
+            "limited_gifts": false,
+            "unique_gifts": false,
+            "premium_subscription": false,
+        });
+        info["max_reaction_count"] = json!(11);
+        Answer::Ok(info)
+    }
+
+    fn get_chat_member(&self, body: &Value) -> Answer {
+        let (Some(chat_id), Some(user_id)) = (chat_id(body), body["user_id"].as_i64()) else {
+            return Answer::error(400, "Bad Request: user not found");
+        };
+        let status = self.members.get(&(chat_id, user_id)).map_or("member", String::as_str);
+        Answer::Ok(chat_member(member_user(user_id), status))
+    }
+
+    fn get_chat_administrators(&self, body: &Value) -> Answer {
+        let Some(chat_id) = chat_id(body) else {
+            return Answer::error(400, "Bad Request: chat not found");
+        };
+        let mut admins: Vec<(i64, &str)> = self
+            .members
+            .iter()
+            .filter(|((chat, _), status)| {
+                *chat == chat_id && matches!(status.as_str(), "creator" | "administrator")
+            })
+            .map(|((_, user_id), status)| (*user_id, status.as_str()))
+            .collect();
+        admins.sort_unstable();
+        let admins =
+            admins.into_iter().map(|(user_id, status)| chat_member(member_user(user_id), status)).collect();
+        Answer::Ok(Value::Array(admins))
+    }
+
+    fn bot_message(&self, chat_id: i64, message_id: i32, text: &str, markup: &Value) -> Value {
+        let mut reply = message(message_id.into(), self.chat(chat_id), bot_user(), text);
+        // Telegram echoes only inline keyboards, and teloxide's Message
+        // rejects any other kind of markup.
+        if markup.get("inline_keyboard").is_some() {
+            reply["reply_markup"] = markup.clone();
+        }
+        reply
+    }
+
+    fn chat(&self, chat_id: i64) -> Value {
+        self.chats.get(&chat_id).cloned().unwrap_or_else(|| chat(chat_id, &format!("Chat {chat_id}")))
+    }
+
+    fn take_updates(&mut self, offset: Option<i64>, limit: usize) -> Vec<Value> {
+        match offset {
+            // A negative offset keeps only the last -offset updates; teloxide
+            // uses -1 to drop pending updates.
+            Some(offset) if offset < 0 => {
+                let keep = offset.unsigned_abs() as usize;
+                let excess = self.pending_updates.len().saturating_sub(keep);
+                self.pending_updates.drain(..excess);
+            }
+            Some(offset) => {
+                self.pending_updates.retain(|update| update["update_id"].as_i64() >= Some(offset))
+            }
+            None => {}
+        }
+        self.pending_updates.iter().take(limit).cloned().collect()
+    }
+}
+
+/// Telegram matches method names case-insensitively and teloxide sends them
+/// capitalised ("SendMessage"); tests look them up as documented.
+fn camel_case(method: &str) -> String {
+    let mut chars = method.chars();
+    let first = chars.next().map(|first| first.to_ascii_lowercase());
+    first.into_iter().chain(chars).collect()
+}
+
+/// `chat_id` is an integer, or "@username" which no test scripts against.
+fn chat_id(body: &Value) -> Option<i64> {
+    body["chat_id"].as_i64()
+}
+
+fn member_user(user_id: i64) -> Value {
+    match user_id {
+        BOT_ID => bot_user(),
+        _ => user(user_id, &format!("User {user_id}"), None),
+    }
+}
+
+fn me() -> Value {
+    let mut me = bot_user();
+    for (capability, value) in [
+        ("can_join_groups", true),
+        ("can_read_all_group_messages", false),
+        ("supports_inline_queries", false),
+        ("can_connect_to_business", false),
+        ("has_main_web_app", false),
+    ] {
+        me[capability] = json!(value);
+    }
+    me
+}
