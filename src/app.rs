@@ -11,6 +11,7 @@ use crate::{
     bot::{self, Context},
     clock::Clock,
     config::Settings,
+    delivery::{OutboxSignal, Worker},
     domain::TopicCatalog,
     error::Result,
     store::Store,
@@ -26,10 +27,29 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
     let topics = TopicCatalog::new(store.topics().await?);
 
     let bot = Bot::new(settings.token.expose()).set_api_url(settings.api_url.clone());
+    // Deliveries get their own client: a send that hangs is retried after LOA_SEND_TIMEOUT,
+    // while long polling needs a timeout longer than its poll.
+    let send_client = teloxide::net::default_reqwest_settings()
+        .timeout(settings.send_timeout)
+        .build()
+        .map_err(teloxide::RequestError::from)?;
+    let sender = Bot::with_client(settings.token.expose(), send_client).set_api_url(settings.api_url.clone());
     // Fails fast on a wrong token or an unreachable server, before anything else starts.
     let me = bot.get_me().await?;
     tracing::info!(username = me.username(), "connected to the Bot API");
     bot::register_menu(&bot, settings.default_lang).await;
+
+    let outbox = OutboxSignal::default();
+    let worker = Worker {
+        store: store.clone(),
+        bot: sender,
+        clock: clock.clone(),
+        topics: topics.clone(),
+        default_lang: settings.default_lang,
+        rates: settings.rates,
+        signal: outbox.clone(),
+    };
+    let worker = tokio::spawn(worker.run(shutdown.clone()));
 
     let context = Arc::new(Context {
         store,
@@ -37,6 +57,7 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         default_lang: settings.default_lang,
         timezone: settings.timezone,
         clock,
+        outbox,
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
         .dependencies(dptree::deps![context])
@@ -44,12 +65,15 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
         .build();
-    let stopper = tokio::spawn(stop_dispatcher_on(shutdown, dispatcher.shutdown_token()));
+    let stopper = tokio::spawn(stop_dispatcher_on(shutdown.clone(), dispatcher.shutdown_token()));
     let listener = Polling::builder(bot).timeout(POLL_TIMEOUT).delete_webhook().await.build();
     dispatcher
         .try_dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("getUpdates failed"))
         .await?;
     stopper.abort();
+    // The dispatcher also stops on its own (a fatal polling error): the worker must stop too.
+    shutdown.cancel();
+    worker.await.expect("the delivery worker never panics")?;
     tracing::info!("stopped");
     Ok(())
 }

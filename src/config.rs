@@ -4,7 +4,7 @@
 //! them into typed settings and, on failure, into one line that names the variable, what was wrong
 //! and the expected form.
 
-use std::fmt;
+use std::{fmt, time::Duration};
 
 use chrono_tz::Tz;
 use clap::Args;
@@ -41,6 +41,22 @@ pub struct RawSettings {
     /// Default language of replies: vi or en.
     #[arg(long = "lang", env = "LOA_LANG", default_value = "vi")]
     pub lang: String,
+
+    /// Messages per second the bot sends overall (Telegram allows about 30).
+    #[arg(long = "rate-global", env = "LOA_RATE_GLOBAL", default_value = "30")]
+    pub rate_global: String,
+
+    /// Messages per minute to one group (Telegram allows 20).
+    #[arg(long = "rate-per-group-min", env = "LOA_RATE_PER_GROUP_MIN", default_value = "20")]
+    pub rate_per_group_min: String,
+
+    /// Messages per second to one chat (Telegram allows 1).
+    #[arg(long = "rate-per-chat-sec", env = "LOA_RATE_PER_CHAT_SEC", default_value = "1")]
+    pub rate_per_chat_sec: String,
+
+    /// Seconds to wait for Telegram to answer one send before retrying it later.
+    #[arg(long = "send-timeout", env = "LOA_SEND_TIMEOUT", default_value = "15")]
+    pub send_timeout: String,
 }
 
 /// Validated settings.
@@ -52,6 +68,16 @@ pub struct Settings {
     pub admins: Vec<UserId>,
     pub timezone: Tz,
     pub default_lang: Lang,
+    pub rates: Rates,
+    pub send_timeout: Duration,
+}
+
+/// Telegram's sending limits, as the delivery worker keeps them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Rates {
+    pub global_per_sec: u32,
+    pub per_group_per_min: u32,
+    pub per_chat_per_sec: u32,
 }
 
 /// A setting that failed validation: which variable, what was wrong, what is expected.
@@ -95,6 +121,8 @@ impl fmt::Debug for Settings {
             .field("admins", &self.admins)
             .field("timezone", &self.timezone)
             .field("default_lang", &self.default_lang)
+            .field("rates", &self.rates)
+            .field("send_timeout", &self.send_timeout)
             .finish()
     }
 }
@@ -116,6 +144,12 @@ impl RawSettings {
                 problem: format!("{:?} is not a supported language", self.lang),
                 expected: "vi or en",
             })?,
+            rates: Rates {
+                global_per_sec: positive("LOA_RATE_GLOBAL", &self.rate_global)?,
+                per_group_per_min: positive("LOA_RATE_PER_GROUP_MIN", &self.rate_per_group_min)?,
+                per_chat_per_sec: positive("LOA_RATE_PER_CHAT_SEC", &self.rate_per_chat_sec)?,
+            },
+            send_timeout: Duration::from_secs(positive("LOA_SEND_TIMEOUT", &self.send_timeout)?.into()),
         })
     }
 }
@@ -165,6 +199,14 @@ fn parse_database_url(url: String) -> Result<String, SettingError> {
     }
 }
 
+fn positive(variable: &'static str, value: &str) -> Result<u32, SettingError> {
+    value.trim().parse::<u32>().ok().filter(|n| *n > 0).ok_or_else(|| SettingError {
+        variable,
+        problem: format!("{value:?} is not a positive whole number"),
+        expected: "a whole number of at least 1",
+    })
+}
+
 fn parse_admins(list: &str) -> Result<Vec<UserId>, SettingError> {
     list.split(',')
         .map(str::trim)
@@ -191,6 +233,10 @@ mod tests {
             admins: String::new(),
             timezone: "Asia/Ho_Chi_Minh".into(),
             lang: "vi".into(),
+            rate_global: "30".into(),
+            rate_per_group_min: "20".into(),
+            rate_per_chat_sec: "1".into(),
+            send_timeout: "15".into(),
         }
     }
 
@@ -228,6 +274,10 @@ mod tests {
             (RawSettings { lang: "fr".into(), ..raw() }, "LOA_LANG"),
             (RawSettings { api_url: Some("ftp://x".into()), ..raw() }, "TELOXIDE_API_URL"),
             (RawSettings { database_url: "postgres://x".into(), ..raw() }, "DATABASE_URL"),
+            (RawSettings { rate_global: "0".into(), ..raw() }, "LOA_RATE_GLOBAL"),
+            (RawSettings { rate_per_group_min: "-1".into(), ..raw() }, "LOA_RATE_PER_GROUP_MIN"),
+            (RawSettings { rate_per_chat_sec: "fast".into(), ..raw() }, "LOA_RATE_PER_CHAT_SEC"),
+            (RawSettings { send_timeout: "".into(), ..raw() }, "LOA_SEND_TIMEOUT"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

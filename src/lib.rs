@@ -6,7 +6,9 @@
 //!    the one handler tree [`bot::schema`]; a handler in [`bot`] parses its arguments with the
 //!    pure parsers of [`domain`], makes one [`store`] call, and replies with a text from
 //!    [`bot::texts`] in the chat's language.
-//! 2. **A row becomes delivered messages** (the outbox; see the later modules).
+//! 2. **A row becomes delivered messages.** Confirming a post writes a broadcast and one
+//!    delivery row per recipient chat in one transaction ([`store`]); the [`delivery`] worker
+//!    sends what is owed, paced under Telegram's limits, and records each outcome.
 //!
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
@@ -16,6 +18,7 @@ pub mod app;
 pub mod bot;
 pub mod clock;
 pub mod config;
+pub mod delivery;
 pub mod domain;
 pub mod error;
 pub mod store;

@@ -26,6 +26,18 @@ pub enum ResidentCommand {
 #[command(rename_rule = "lowercase")]
 pub enum OfficialCommand {
     Officials,
+    Official(String),
+    #[command(aliases = ["dang"])]
+    Post(String),
+    Confirm,
+    Cancel(String),
+    #[command(aliases = ["dsgui"])]
+    Broadcasts,
+    #[command(aliases = ["baocao"])]
+    Report(String),
+    Edit(String),
+    #[command(aliases = ["thuhoi"])]
+    Recall(String),
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 mod commands;
 mod membership;
 mod menu;
-mod officials;
+mod official;
 mod permissions;
 mod resident;
 pub mod texts;
@@ -23,6 +23,7 @@ pub use menu::register_menu;
 
 use crate::{
     clock::Clock,
+    delivery::OutboxSignal,
     domain::{Lang, TopicCatalog},
     error::{Error, Result},
     store::{ChatInfo, ChatKind, Store},
@@ -35,6 +36,8 @@ pub struct Context {
     pub default_lang: Lang,
     pub timezone: Tz,
     pub clock: Arc<dyn Clock>,
+    /// Wakes the delivery worker when new work is written.
+    pub outbox: OutboxSignal,
 }
 
 impl Context {
@@ -50,11 +53,12 @@ pub fn schema() -> UpdateHandler<Error> {
     let messages = Update::filter_message()
         .branch(Message::filter_migration().endpoint(membership::chat_migrated))
         .branch(dptree::entry().filter_command::<ResidentCommand>().endpoint(resident::handle))
-        .branch(dptree::entry().filter_command::<OfficialCommand>().endpoint(officials::handle))
+        .branch(dptree::entry().filter_command::<OfficialCommand>().endpoint(official::handle))
         .branch(dptree::filter(is_unknown_command_for_us).endpoint(resident::unknown_command));
 
     dptree::entry()
         .branch(Update::filter_my_chat_member().endpoint(membership::bot_status_changed))
+        .branch(Update::filter_callback_query().endpoint(official::button))
         .branch(messages)
 }
 

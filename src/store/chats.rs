@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
 
 use super::{Store, millis};
 use crate::{
@@ -106,36 +107,7 @@ impl Store {
     /// which matters because Telegram reports a migration in both chats.
     pub async fn migrate_chat(&self, from: i64, to: i64, now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
-        sqlx::query(
-            "INSERT INTO chats (id, kind, title, area, lang, active, joined_at)
-                 SELECT ?2, 'supergroup', title, area, lang, 1, ?3 FROM chats WHERE id = ?1
-             ON CONFLICT (id) DO UPDATE SET
-                 area = coalesce(chats.area, excluded.area),
-                 lang = coalesce(chats.lang, excluded.lang),
-                 active = 1, left_at = NULL",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at)
-                 SELECT ?2, topic, created_at FROM subscriptions WHERE chat_id = ?1",
-        )
-        .bind(from)
-        .bind(to)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query("DELETE FROM subscriptions WHERE chat_id = ?1").bind(from).execute(&mut *tx).await?;
-        sqlx::query(
-            "UPDATE chats SET active = 0, migrated_to = ?2, left_at = coalesce(left_at, ?3) WHERE id = ?1",
-        )
-        .bind(from)
-        .bind(to)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?;
+        move_chat(&mut tx, from, to, now).await?;
         tx.commit().await?;
         Ok(())
     }
@@ -147,6 +119,15 @@ impl Store {
                 .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(settings_from_row))
+    }
+
+    /// The areas active chats are bound to, in order.
+    pub async fn known_areas(&self) -> Result<Vec<AreaCode>> {
+        let areas: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT area FROM chats WHERE active = 1 AND area IS NOT NULL ORDER BY area")
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(areas.into_iter().map(AreaCode::from_stored).collect())
     }
 
     pub async fn set_area(&self, chat_id: i64, area: Option<&AreaCode>) -> Result<()> {
@@ -174,4 +155,37 @@ fn settings_from_row((area, lang, active): (Option<String>, Option<String>, bool
         lang: lang.as_deref().and_then(Lang::parse),
         active,
     }
+}
+
+/// The body of [`Store::migrate_chat`], for callers that already hold a transaction.
+pub(super) async fn move_chat(conn: &mut SqliteConnection, from: i64, to: i64, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO chats (id, kind, title, area, lang, active, joined_at)
+             SELECT ?2, 'supergroup', title, area, lang, 1, ?3 FROM chats WHERE id = ?1
+         ON CONFLICT (id) DO UPDATE SET
+             area = coalesce(chats.area, excluded.area),
+             lang = coalesce(chats.lang, excluded.lang),
+             active = 1, left_at = NULL",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "INSERT OR IGNORE INTO subscriptions (chat_id, topic, created_at)
+             SELECT ?2, topic, created_at FROM subscriptions WHERE chat_id = ?1",
+    )
+    .bind(from)
+    .bind(to)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query("DELETE FROM subscriptions WHERE chat_id = ?1").bind(from).execute(&mut *conn).await?;
+    sqlx::query("UPDATE chats SET active = 0, migrated_to = ?2, left_at = coalesce(left_at, ?3) WHERE id = ?1")
+        .bind(from)
+        .bind(to)
+        .bind(millis(now))
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }

@@ -1,8 +1,12 @@
 //! SQLite access. Every query of the program lives in this module, one file per table family;
 //! every statement is static SQL with bound parameters.
 
+mod audit;
+mod broadcasts;
 mod chats;
+mod drafts;
 mod officials;
+mod outbox;
 mod subscriptions;
 
 use std::{str::FromStr, time::Duration};
@@ -13,9 +17,12 @@ use sqlx::sqlite::{
 };
 
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
-pub use officials::Official;
+pub use broadcasts::{Amended, BroadcastReport, BroadcastSummary, ChatFailure};
+pub use drafts::{Confirmation, Draft};
+pub use officials::{Official, Removal};
+pub use outbox::{Action, Job, Outcome};
 
-use crate::error::Result;
+use crate::{domain::AreaCode, error::Result};
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
@@ -51,4 +58,17 @@ impl Store {
 /// Instants are stored as unix milliseconds.
 fn millis(at: DateTime<Utc>) -> i64 {
     at.timestamp_millis()
+}
+
+pub(crate) fn from_millis(at: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(at).unwrap_or_default()
+}
+
+/// Areas are stored as a JSON array so that SQL can test membership with `json_each`.
+fn areas_json(areas: &[AreaCode]) -> String {
+    serde_json::to_string(&areas.iter().map(AreaCode::as_str).collect::<Vec<_>>()).expect("strings serialise")
+}
+
+fn parse_areas_json(json: &str) -> Vec<AreaCode> {
+    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().into_iter().map(AreaCode::from_stored).collect()
 }

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use teloxide::types::UserId;
 
-use super::{Store, millis};
+use super::{Store, audit, millis};
 use crate::{domain::Role, error::Result};
 
 /// A ward official who may use the official commands in a private chat.
@@ -55,6 +55,54 @@ impl Store {
                 })
             })
             .collect())
+    }
+}
+
+/// What `/official remove` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Removal {
+    Removed,
+    NotAnOfficial,
+    LastAdmin,
+}
+
+impl Store {
+    /// Adds an official or changes their role, and audits it.
+    pub async fn add_official(&self, user: UserId, role: Role, by: UserId, now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO officials (user_id, role, added_by, added_at) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT (user_id) DO UPDATE SET role = excluded.role",
+        )
+        .bind(user_id(user))
+        .bind(role.as_str())
+        .bind(user_id(by))
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        audit::record(&mut tx, by, "official_add", &format!("{user} as {}", role.as_str()), now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Removes an official, unless they are the last admin; audits a removal.
+    pub async fn remove_official(&self, user: UserId, by: UserId, now: DateTime<Utc>) -> Result<Removal> {
+        let mut tx = self.begin_write().await?;
+        let role: Option<String> = sqlx::query_scalar("SELECT role FROM officials WHERE user_id = ?1")
+            .bind(user_id(user))
+            .fetch_optional(&mut *tx)
+            .await?;
+        let Some(role) = role else { return Ok(Removal::NotAnOfficial) };
+        if role == Role::Admin.as_str() {
+            let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM officials WHERE role = 'admin'").fetch_one(&mut *tx).await?;
+            if admins <= 1 {
+                return Ok(Removal::LastAdmin);
+            }
+        }
+        sqlx::query("DELETE FROM officials WHERE user_id = ?1").bind(user_id(user)).execute(&mut *tx).await?;
+        audit::record(&mut tx, by, "official_remove", &format!("{user} (was {role})"), now).await?;
+        tx.commit().await?;
+        Ok(Removal::Removed)
     }
 }
 

@@ -1,7 +1,7 @@
 //! The real bot, started through `loa::app::run` (the code path of `loa run`), against the fake
 //! Bot API server and a fresh SQLite file.
 
-use std::sync::Arc;
+use std::{sync::Arc, time::Duration};
 
 use chrono::{TimeZone, Utc};
 use loa::{clock::ManualClock, config::RawSettings, store::Store};
@@ -16,41 +16,123 @@ use super::updates;
 /// An official with the admin role from `LOA_ADMINS`.
 pub const ADMIN_ID: i64 = 42;
 
+/// Settings a test may change; the defaults pace far above Telegram's limits so that tests
+/// that are not about pacing run fast.
+#[derive(Clone, Debug)]
+pub struct Options {
+    pub rate_global: u32,
+    pub rate_per_group_min: u32,
+    pub rate_per_chat_sec: u32,
+    pub send_timeout_secs: u32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { rate_global: 1000, rate_per_group_min: 10_000, rate_per_chat_sec: 1000, send_timeout_secs: 2 }
+    }
+}
+
 pub struct TestApp {
     pub telegram: FakeTelegram,
     /// The database the bot uses, for assertions.
     pub store: Store,
     pub clock: ManualClock,
+    options: Options,
+    database_url: String,
     shutdown: CancellationToken,
-    task: JoinHandle<loa::error::Result<()>>,
+    task: Option<JoinHandle<loa::error::Result<()>>>,
     _dir: TempDir,
 }
 
 impl TestApp {
     /// Starts the bot and waits until it polls for updates.
     pub async fn spawn() -> TestApp {
+        TestApp::spawn_with(Options::default()).await
+    }
+
+    pub async fn spawn_with(options: Options) -> TestApp {
         let telegram = FakeTelegram::start().await;
         let dir = tempfile::tempdir().expect("temp dir");
         let database_url = format!("sqlite://{}", dir.path().join("loa.db").display());
         // Migrating here first means the test's handle and the bot never migrate concurrently.
         let store = Store::connect(&database_url).await.expect("test database");
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap());
+        let mut app = TestApp {
+            telegram,
+            store,
+            clock,
+            options,
+            database_url,
+            shutdown: CancellationToken::new(),
+            task: None,
+            _dir: dir,
+        };
+        app.start().await;
+        app
+    }
+
+    pub async fn start(&mut self) {
         let settings = RawSettings {
             token: Some(TOKEN.into()),
-            api_url: Some(telegram.url()),
-            database_url,
+            api_url: Some(self.telegram.url()),
+            database_url: self.database_url.clone(),
             admins: ADMIN_ID.to_string(),
             timezone: "Asia/Ho_Chi_Minh".into(),
             lang: "vi".into(),
+            rate_global: self.options.rate_global.to_string(),
+            rate_per_group_min: self.options.rate_per_group_min.to_string(),
+            rate_per_chat_sec: self.options.rate_per_chat_sec.to_string(),
+            send_timeout: self.options.send_timeout_secs.to_string(),
         }
         .validate()
         .expect("test settings");
-        let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap());
-        let shutdown = CancellationToken::new();
-        let task = tokio::spawn(loa::app::run(settings, Arc::new(clock.clone()), shutdown.clone()));
-        telegram
-            .wait_for("the bot polls for updates", |calls| calls.iter().any(|c| c.method == "getUpdates"))
+        self.shutdown = CancellationToken::new();
+        let polls_before = self.telegram.calls_to("getUpdates").len();
+        let run = loa::app::run(settings, Arc::new(self.clock.clone()), self.shutdown.clone());
+        self.task = Some(tokio::spawn(run));
+        self.telegram
+            .wait_for("the bot polls for updates", |calls| {
+                calls.iter().filter(|c| c.method == "getUpdates").count() > polls_before
+            })
             .await;
-        TestApp { telegram, store, clock, shutdown, task, _dir: dir }
+    }
+
+    /// Stops the bot as SIGTERM would and starts it again on the same database.
+    pub async fn restart(&mut self) {
+        self.stop_gracefully().await;
+        self.start().await;
+    }
+
+    /// Kills the bot where it stands, as `kill -9` would: no in-flight work finishes and
+    /// nothing more is written. `start` brings it back on the same database.
+    pub async fn crash(&mut self) {
+        let task = self.task.take().expect("running");
+        task.abort();
+        let _ = task.await;
+    }
+
+    /// Records a chat with its area and subscriptions directly in the store, as if its admins
+    /// had used `/area` and `/subscribe`.
+    pub async fn seed_chat(&self, chat_id: i64, title: &str, area: Option<&str>, topics: &[&str]) {
+        use loa::{
+            domain::{AreaCode, TopicSelection},
+            store::{ChatInfo, ChatKind},
+        };
+        let kind = if chat_id > 0 { ChatKind::Private } else { ChatKind::Group };
+        let now = loa::clock::Clock::now(&self.clock);
+        self.store.touch_chat(&ChatInfo { id: chat_id, kind, title: title.into() }, now).await.unwrap();
+        let area = area.map(|code| AreaCode::parse(code).unwrap());
+        self.store.set_area(chat_id, area.as_ref()).await.unwrap();
+        let topics = TopicSelection::Some(topics.iter().map(|t| t.to_string()).collect());
+        self.store.subscribe(chat_id, &topics, now).await.unwrap();
+    }
+
+    /// Sends `text` from an official in private and returns the bot's next `n` messages.
+    pub async fn official_says(&self, user_id: i64, text: &str, n: usize) -> Vec<SentMessage> {
+        let before = self.telegram.sent_to(user_id).len();
+        self.telegram.push_update(updates::text_in_private(user_id, "Cán bộ", None, text));
+        let sent = self.telegram.wait_for_sent(user_id, before + n).await;
+        sent[before..].to_vec()
     }
 
     /// Pushes an update and returns the bot's next message to `chat_id`.
@@ -81,13 +163,31 @@ impl TestApp {
         self.reply_to(chat_id, probe).await;
     }
 
-    /// Stops the bot as SIGTERM would and waits until it has finished.
-    pub async fn stop(self) {
+    /// Polls `check` until it holds, failing the test after 10 s.
+    pub async fn eventually<F, Fut>(&self, what: &str, check: F)
+    where
+        F: Fn() -> Fut,
+        Fut: std::future::Future<Output = bool>,
+    {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        while !check().await {
+            assert!(tokio::time::Instant::now() < deadline, "timed out waiting for: {what}");
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    }
+
+    async fn stop_gracefully(&mut self) {
         self.shutdown.cancel();
-        let result = tokio::time::timeout(std::time::Duration::from_secs(20), self.task)
+        let task = self.task.take().expect("running");
+        let result = tokio::time::timeout(Duration::from_secs(20), task)
             .await
             .expect("the bot stops within 20 s")
             .expect("the bot task does not panic");
         result.expect("the bot stops without an error");
+    }
+
+    /// Stops the bot as SIGTERM would and waits until it has finished.
+    pub async fn stop(mut self) {
+        self.stop_gracefully().await;
     }
 }

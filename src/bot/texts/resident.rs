@@ -1,28 +1,9 @@
-//! Every reply the bot writes, in Vietnamese (the default) and English, side by side so that a
-//! change to one is seen next to the other. Plain text: nothing here is parsed as markup.
+//! Replies to residents' commands. Plain text: nothing here is parsed as markup.
 
 use std::fmt::Write;
 
-use crate::{
-    domain::{AreaCode, AreaError, Lang, Role, TopicCatalog},
-    store::Official,
-};
-
-/// One line of `/help` and of the command menu.
-pub struct CommandHelp {
-    pub command: &'static str,
-    pub vi: &'static str,
-    pub en: &'static str,
-}
-
-impl CommandHelp {
-    pub fn describe(&self, lang: Lang) -> &'static str {
-        match lang {
-            Lang::Vi => self.vi,
-            Lang::En => self.en,
-        }
-    }
-}
+use super::CommandHelp;
+use crate::domain::{AreaCode, AreaError, Lang, Role, TopicCatalog};
 
 pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
     CommandHelp { command: "start", vi: "Giới thiệu Loa", en: "What Loa does" },
@@ -55,10 +36,6 @@ pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
         en: "Reply language: /lang vi or /lang en",
     },
 ];
-
-/// Commands only admin officials may use.
-pub const ADMIN_COMMANDS: &[CommandHelp] =
-    &[CommandHelp { command: "officials", vi: "Danh sách cán bộ", en: "List officials" }];
 
 pub fn start(lang: Lang, in_group: bool) -> String {
     let mut text = String::from(match lang {
@@ -97,14 +74,8 @@ pub fn help(lang: Lang, official: Option<Role>) -> String {
     for help in RESIDENT_COMMANDS {
         let _ = writeln!(text, "/{} — {}", help.command, help.describe(lang));
     }
-    if official == Some(Role::Admin) {
-        text.push_str(match lang {
-            Lang::Vi => "\nLệnh quản trị (trong chat riêng):\n",
-            Lang::En => "\nAdmin commands (in private chat):\n",
-        });
-        for help in ADMIN_COMMANDS {
-            let _ = writeln!(text, "/{} — {}", help.command, help.describe(lang));
-        }
+    if let Some(role) = official {
+        text.push_str(&super::official_help(lang, role));
     }
     text.push_str(match lang {
         Lang::Vi => {
@@ -248,37 +219,6 @@ pub fn group_admins_only(lang: Lang) -> String {
                      Please ask a group admin to send this command."
             .into(),
     }
-}
-
-pub fn officials_only(lang: Lang) -> String {
-    match lang {
-        Lang::Vi => "Lệnh này chỉ dành cho cán bộ phường, trong chat riêng với bot.".into(),
-        Lang::En => "This command is for ward officials, in a private chat with the bot.".into(),
-    }
-}
-
-pub fn admins_only(lang: Lang) -> String {
-    match lang {
-        Lang::Vi => "Lệnh này chỉ dành cho cán bộ quản trị (admin), trong chat riêng với bot.".into(),
-        Lang::En => "This command is for admin officials, in a private chat with the bot.".into(),
-    }
-}
-
-pub fn officials(lang: Lang, officials: &[Official]) -> String {
-    let mut text = String::from(match lang {
-        Lang::Vi => "Cán bộ:\n",
-        Lang::En => "Officials:\n",
-    });
-    for official in officials {
-        let role = match (lang, official.role) {
-            (Lang::Vi, Role::Admin) => "quản trị",
-            (Lang::Vi, Role::Editor) => "biên tập",
-            (Lang::En, Role::Admin) => "admin",
-            (Lang::En, Role::Editor) => "editor",
-        };
-        let _ = writeln!(text, "• {} — {role}", official.user_id);
-    }
-    text
 }
 
 pub fn unknown_command(lang: Lang) -> String {

@@ -1,0 +1,76 @@
+//! `/broadcasts`, `/report`, `/edit` and `/recall`: what was sent where, and changing it.
+
+use teloxide::{prelude::*, types::ParseMode};
+
+use super::Official;
+use crate::{
+    bot::{Context, reply_or_apologise, texts},
+    domain::max_body_len,
+    error::Result,
+    store::Amended,
+};
+
+/// How many broadcasts `/broadcasts` lists.
+const LISTED: u32 = 10;
+
+pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
+    let list = ctx.store.recent_broadcasts(LISTED).await?;
+    Ok(texts::broadcasts(official.lang, &list, ctx.timezone))
+}
+
+/// The report is HTML (it quotes group titles and Telegram's reasons, escaped).
+pub async fn report(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
+    let lang = official.lang;
+    let Ok(id) = args.trim().parse::<i64>() else {
+        return reply_or_apologise(bot, chat, lang, Ok(texts::broadcast_usage(lang, "report"))).await;
+    };
+    match ctx.store.broadcast_report(id).await {
+        Ok(Some(report)) => {
+            bot.send_message(chat, texts::report(lang, &report, ctx.timezone)).parse_mode(ParseMode::Html).await?;
+            Ok(())
+        }
+        Ok(None) => reply_or_apologise(bot, chat, lang, Ok(texts::broadcast_not_found(lang, id))).await,
+        Err(error) => reply_or_apologise(bot, chat, lang, Err(error)).await,
+    }
+}
+
+pub async fn edit(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+    let lang = official.lang;
+    let args = args.trim_start();
+    let (id, body) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    let (Ok(id), body) = (id.parse::<i64>(), body.trim()) else { return Ok(texts::broadcast_usage(lang, "edit")) };
+    if body.is_empty() {
+        return Ok(texts::broadcast_usage(lang, "edit"));
+    }
+    let max = max_body_len(&ctx.topics);
+    let length = body.encode_utf16().count();
+    if length > max {
+        let error = crate::domain::PostError::TooLong { length, max };
+        return Ok(texts::post_error(lang, &error, &ctx.topics));
+    }
+    let amended = ctx.store.edit_broadcast(id, body, official.user, ctx.clock.now()).await?;
+    Ok(amended_reply(official, id, amended, ctx, texts::edit_queued))
+}
+
+pub async fn recall(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+    let Ok(id) = args.trim().parse::<i64>() else { return Ok(texts::broadcast_usage(official.lang, "recall")) };
+    let amended = ctx.store.recall_broadcast(id, official.user, ctx.clock.now()).await?;
+    Ok(amended_reply(official, id, amended, ctx, texts::recall_queued))
+}
+
+fn amended_reply(
+    official: &Official,
+    id: i64,
+    amended: Amended,
+    ctx: &Context,
+    queued: fn(crate::domain::Lang, i64, u64) -> String,
+) -> String {
+    match amended {
+        Amended::NotFound => texts::broadcast_not_found(official.lang, id),
+        Amended::AlreadyRecalled => texts::already_recalled(official.lang, id),
+        Amended::Queued { chats } => {
+            ctx.outbox.notify();
+            queued(official.lang, id, chats)
+        }
+    }
+}

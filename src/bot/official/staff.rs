@@ -1,0 +1,47 @@
+//! `/officials` and `/official add|remove`: admins manage who may post.
+
+use teloxide::types::UserId;
+
+use super::Official;
+use crate::{
+    bot::{Context, texts},
+    domain::Role,
+    error::Result,
+    store::Removal,
+};
+
+pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
+    if official.role != Role::Admin {
+        return Ok(texts::admins_only(official.lang));
+    }
+    Ok(texts::officials(official.lang, &ctx.store.officials().await?))
+}
+
+pub async fn change(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+    let lang = official.lang;
+    if official.role != Role::Admin {
+        return Ok(texts::admins_only(lang));
+    }
+    let words: Vec<&str> = args.split_whitespace().collect();
+    let now = ctx.clock.now();
+    match words.as_slice() {
+        ["add", id] | ["add", id, _] => {
+            let role = match words.get(2) {
+                None => Some(Role::Editor),
+                Some(role) => Role::parse(role),
+            };
+            let (Ok(id), Some(role)) = (id.parse::<u64>(), role) else { return Ok(texts::official_usage(lang)) };
+            ctx.store.add_official(UserId(id), role, official.user, now).await?;
+            Ok(texts::official_added(lang, id, role))
+        }
+        ["remove", id] => {
+            let Ok(id) = id.parse::<u64>() else { return Ok(texts::official_usage(lang)) };
+            Ok(match ctx.store.remove_official(UserId(id), official.user, now).await? {
+                Removal::Removed => texts::official_removed(lang, id),
+                Removal::NotAnOfficial => texts::official_not_found(lang, id),
+                Removal::LastAdmin => texts::last_admin(lang),
+            })
+        }
+        _ => Ok(texts::official_usage(lang)),
+    }
+}

@@ -1,0 +1,39 @@
+//! Every reply the bot writes, in Vietnamese (the default) and English, side by side so that a
+//! change to one is seen next to the other.
+
+mod official;
+mod resident;
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+pub use official::*;
+pub use resident::*;
+
+use crate::domain::Lang;
+
+/// One line of `/help` and of the command menu.
+pub struct CommandHelp {
+    pub command: &'static str,
+    pub vi: &'static str,
+    pub en: &'static str,
+}
+
+impl CommandHelp {
+    pub fn describe(&self, lang: Lang) -> &'static str {
+        match lang {
+            Lang::Vi => self.vi,
+            Lang::En => self.en,
+        }
+    }
+}
+
+/// An instant as people in the ward read it: local day/month/year and time.
+pub fn local(at: DateTime<Utc>, zone: Tz) -> String {
+    at.with_timezone(&zone).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// Escapes text that goes into an HTML-formatted reply.
+pub fn html(text: &str) -> String {
+    teloxide::utils::html::escape(text)
+}

@@ -1,0 +1,161 @@
+//! One request to Telegram for one job, and what its answer means for the outbox.
+
+use chrono::{DateTime, Duration, Utc};
+use teloxide::{
+    ApiError, RequestError,
+    prelude::*,
+    types::{MessageId, ParseMode},
+};
+
+use crate::store::{Action, Job, Outcome};
+
+/// Transient failures are retried this many times in all, then the job fails.
+pub const MAX_ATTEMPTS: u32 = 8;
+/// The wait before the second attempt; it doubles each time (5 s, 10 s, ... about 10 min).
+const FIRST_BACKOFF: Duration = Duration::seconds(5);
+
+/// Performs `job` with its text already rendered, and classifies the result.
+pub async fn perform(bot: &Bot, job: &Job, text: String, now: impl Fn() -> DateTime<Utc>) -> Outcome {
+    let chat = ChatId(job.chat_id);
+    let result = match job.action {
+        Action::Send { pin } => match bot.send_message(chat, text).parse_mode(ParseMode::Html).await {
+            Ok(message) => {
+                // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
+                let pinned = (pin && job.is_group)
+                    .then_some(bot.pin_chat_message(chat, message.id).disable_notification(true).await.is_ok());
+                return Outcome::Sent { message_id: message.id.0, pinned };
+            }
+            Err(error) => error,
+        },
+        Action::Edit { message_id } => {
+            match bot.edit_message_text(chat, MessageId(message_id), text).parse_mode(ParseMode::Html).await {
+                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Outcome::Done,
+                Err(error) => error,
+            }
+        }
+        Action::Delete { message_id } => match bot.delete_message(chat, MessageId(message_id)).await {
+            Ok(_) | Err(RequestError::Api(ApiError::MessageToDeleteNotFound)) => return Outcome::Done,
+            Err(error) => error,
+        },
+    };
+    classify(&result, job.attempts, now())
+}
+
+/// What a failed request means: retry later, give up on this job, give up on the chat, or
+/// follow the group to its new supergroup id.
+pub fn classify(error: &RequestError, attempts: u32, now: DateTime<Utc>) -> Outcome {
+    match error {
+        RequestError::RetryAfter(wait) => Outcome::Retry {
+            error: format!("Telegram asked to wait {} s (429)", wait.seconds()),
+            at: now + Duration::seconds(i64::from(wait.seconds())),
+        },
+        RequestError::MigrateToChatId(to) => Outcome::Migrated { to: to.0 },
+        RequestError::Api(api) if chat_is_gone(api) => Outcome::Failed { error: api.to_string(), chat_gone: true },
+        RequestError::Api(ApiError::Unknown(text)) if looks_transient(text) => retry_or_give_up(text, attempts, now),
+        RequestError::Api(api) => Outcome::Failed { error: api.to_string(), chat_gone: false },
+        RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
+            retry_or_give_up(&error.to_string(), attempts, now)
+        }
+    }
+}
+
+/// The bot can no longer write to the chat: kicked, blocked, not a member, the group deleted or
+/// deactivated, the chat unknown. Several of these arrive as `Unknown` with Telegram's text.
+fn chat_is_gone(error: &ApiError) -> bool {
+    match error {
+        ApiError::BotBlocked
+        | ApiError::BotKicked
+        | ApiError::BotKickedFromSupergroup
+        | ApiError::BotKickedFromChannel
+        | ApiError::UserDeactivated
+        | ApiError::CantInitiateConversation
+        | ApiError::ChatNotFound
+        | ApiError::GroupDeactivated => true,
+        ApiError::Unknown(text) => {
+            let text = text.to_lowercase();
+            text.starts_with("forbidden")
+                || ["chat not found", "not a member", "group chat was deleted", "kicked", "blocked", "deactivated"]
+                    .iter()
+                    .any(|sign| text.contains(sign))
+        }
+        _ => false,
+    }
+}
+
+/// Telegram's own refusals start with their HTTP reason; anything else (an "Internal Server
+/// Error", a proxy's "Bad Gateway") is the server's trouble and worth another try.
+fn looks_transient(text: &str) -> bool {
+    !["Bad Request", "Forbidden", "Unauthorized", "Not Found", "Conflict"].iter().any(|refusal| text.starts_with(refusal))
+}
+
+fn retry_or_give_up(error: &str, attempts: u32, now: DateTime<Utc>) -> Outcome {
+    if attempts >= MAX_ATTEMPTS {
+        return Outcome::Failed { error: format!("gave up after {attempts} attempts: {error}"), chat_gone: false };
+    }
+    let backoff = FIRST_BACKOFF * 2_i32.pow(attempts.saturating_sub(1));
+    Outcome::Retry { error: error.to_owned(), at: now + backoff }
+}
+
+#[cfg(test)]
+mod tests {
+    use teloxide::types::Seconds;
+
+    use super::*;
+
+    fn now() -> DateTime<Utc> {
+        DateTime::from_timestamp(1_780_000_000, 0).unwrap()
+    }
+
+    fn api(text: &str) -> RequestError {
+        RequestError::Api(serde_json::from_value(serde_json::Value::String(text.into())).unwrap())
+    }
+
+    #[test]
+    fn retry_after_waits_as_long_as_telegram_asks() {
+        let outcome = classify(&RequestError::RetryAfter(Seconds::from_seconds(7)), 1, now());
+        assert!(matches!(outcome, Outcome::Retry { at, .. } if at == now() + Duration::seconds(7)));
+    }
+
+    #[test]
+    fn every_way_of_losing_a_chat_is_permanent_and_marks_the_chat() {
+        for text in [
+            "Forbidden: bot was kicked from the group chat",
+            "Forbidden: bot was blocked by the user",
+            "Forbidden: bot is not a member of the supergroup chat",
+            "Forbidden: the group chat was deleted",
+            "Bad Request: chat not found",
+            "Forbidden: user is deactivated",
+        ] {
+            let outcome = classify(&api(text), 1, now());
+            assert!(matches!(&outcome, Outcome::Failed { chat_gone: true, .. }), "{text}: {outcome:?}");
+        }
+    }
+
+    #[test]
+    fn other_refusals_fail_the_message_but_keep_the_chat() {
+        let outcome = classify(&api("Bad Request: not enough rights to send text messages to the chat"), 1, now());
+        assert!(matches!(outcome, Outcome::Failed { chat_gone: false, .. }), "{outcome:?}");
+    }
+
+    #[test]
+    fn server_errors_back_off_exponentially_then_give_up() {
+        let at = |attempts| match classify(&api("Internal Server Error"), attempts, now()) {
+            Outcome::Retry { at, .. } => Some(at - now()),
+            _ => None,
+        };
+        assert_eq!(at(1), Some(Duration::seconds(5)));
+        assert_eq!(at(2), Some(Duration::seconds(10)));
+        assert_eq!(at(4), Some(Duration::seconds(40)));
+        assert_eq!(at(MAX_ATTEMPTS), None);
+        assert!(matches!(
+            classify(&api("Internal Server Error"), MAX_ATTEMPTS, now()),
+            Outcome::Failed { chat_gone: false, error } if error.contains("gave up after 8 attempts")
+        ));
+    }
+
+    #[test]
+    fn a_migrated_group_is_followed() {
+        let outcome = classify(&RequestError::MigrateToChatId(ChatId(-100_77)), 1, now());
+        assert_eq!(outcome, Outcome::Migrated { to: -100_77 });
+    }
+}

@@ -1,0 +1,149 @@
+//! Telegram's sending limits, kept on our side so that a broadcast causes no 429: a gap
+//! between any two requests overall, a gap between two requests to one chat, and at most N
+//! requests to one group in any minute.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    time::Duration,
+};
+
+use tokio::time::Instant;
+
+use crate::config::Rates;
+
+/// Requests reach Telegram with a little jitter; pacing 3% under each limit keeps a burst of
+/// late-then-early arrivals inside Telegram's windows too.
+const MARGIN: f64 = 1.03;
+const MINUTE: Duration = Duration::from_secs(60);
+
+pub struct Pacer {
+    global_gap: Duration,
+    chat_gap: Duration,
+    group_limit: usize,
+    group_window: Duration,
+    next_global: Instant,
+    chats: HashMap<i64, ChatPace>,
+}
+
+#[derive(Default)]
+struct ChatPace {
+    next: Option<Instant>,
+    /// Starts of recent requests to a group, within `group_window`.
+    recent: VecDeque<Instant>,
+}
+
+impl Pacer {
+    pub fn new(rates: Rates, now: Instant) -> Pacer {
+        let gap = |per: Duration, count: u32| per.mul_f64(MARGIN) / count;
+        Pacer {
+            global_gap: gap(Duration::from_secs(1), rates.global_per_sec),
+            chat_gap: gap(Duration::from_secs(1), rates.per_chat_per_sec),
+            group_limit: rates.per_group_per_min as usize,
+            group_window: MINUTE.mul_f64(MARGIN),
+            next_global: now,
+            chats: HashMap::new(),
+        }
+    }
+
+    /// The earliest instant a request to `chat` may start.
+    pub fn ready_at(&self, chat: i64, is_group: bool) -> Instant {
+        let Some(pace) = self.chats.get(&chat) else { return self.next_global };
+        let mut ready = self.next_global.max(pace.next.unwrap_or(self.next_global));
+        if is_group && pace.recent.len() >= self.group_limit {
+            ready = ready.max(pace.recent[pace.recent.len() - self.group_limit] + self.group_window);
+        }
+        ready
+    }
+
+    /// Records that a request to `chat` starts at `at`.
+    pub fn record(&mut self, chat: i64, is_group: bool, at: Instant) {
+        self.next_global = at + self.global_gap;
+        let pace = self.chats.entry(chat).or_default();
+        pace.next = Some(at + self.chat_gap);
+        if is_group {
+            pace.recent.push_back(at);
+            while pace.recent.len() > self.group_limit {
+                pace.recent.pop_front();
+            }
+        }
+    }
+
+    /// Forgets chats whose limits no longer hold anything back, so memory follows the chats
+    /// written to lately, not every chat ever written to.
+    pub fn forget_idle(&mut self, now: Instant) {
+        let window = self.group_window;
+        self.chats.retain(|_, pace| {
+            pace.next.is_some_and(|next| next > now) || pace.recent.back().is_some_and(|last| *last + window > now)
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pacer(global: u32, per_group_min: u32, per_chat_sec: u32, now: Instant) -> Pacer {
+        Pacer::new(Rates { global_per_sec: global, per_group_per_min: per_group_min, per_chat_per_sec: per_chat_sec }, now)
+    }
+
+    /// Starts `count` requests to chats chosen by `chat_of`, each as early as allowed, and
+    /// returns their start instants.
+    fn schedule(pacer: &mut Pacer, count: usize, chat_of: impl Fn(usize) -> i64, is_group: bool) -> Vec<Instant> {
+        (0..count)
+            .map(|i| {
+                let chat = chat_of(i);
+                let at = pacer.ready_at(chat, is_group);
+                pacer.record(chat, is_group, at);
+                at
+            })
+            .collect()
+    }
+
+    /// The most starts in any window of `width` beginning at a start.
+    fn most_in_window(starts: &[Instant], width: Duration) -> usize {
+        starts.iter().map(|a| starts.iter().filter(|b| **b >= *a && **b < *a + width).count()).max().unwrap_or(0)
+    }
+
+    #[test]
+    fn the_global_rate_is_kept_under_its_limit_and_close_to_it() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 1, start);
+        let starts = schedule(&mut pacer, 300, |i| -(i as i64) - 1, true);
+        assert!(most_in_window(&starts, Duration::from_secs(1)) <= 30);
+        let elapsed = (*starts.last().unwrap() - start).as_secs_f64();
+        let rate = 299.0 / elapsed;
+        assert!((28.5..=30.0).contains(&rate), "{rate} msg/s");
+    }
+
+    #[test]
+    fn one_chat_gets_at_most_one_message_a_second() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 1, start);
+        let starts = schedule(&mut pacer, 5, |_| 7, false);
+        for pair in starts.windows(2) {
+            assert!(pair[1] - pair[0] >= Duration::from_secs(1));
+        }
+    }
+
+    #[test]
+    fn one_group_gets_at_most_its_limit_in_any_minute() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 30, start);
+        let starts = schedule(&mut pacer, 45, |_| -5, true);
+        assert!(most_in_window(&starts, MINUTE) <= 20);
+        assert!(starts[19] - start < Duration::from_secs(2), "the first 20 are not held back by the minute limit");
+        assert!(starts[20] - start >= MINUTE, "the 21st waits for the window");
+    }
+
+    #[test]
+    fn idle_chats_are_forgotten() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 1, start);
+        pacer.record(1, false, start);
+        pacer.record(-2, true, start);
+        pacer.forget_idle(start + Duration::from_secs(2));
+        assert_eq!(pacer.chats.len(), 1, "the group's minute window still holds");
+        pacer.forget_idle(start + Duration::from_secs(120));
+        assert!(pacer.chats.is_empty());
+    }
+}

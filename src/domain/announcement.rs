@@ -1,0 +1,184 @@
+//! An official's announcement: the `/post` arguments, and the message residents see.
+
+use super::{AreaCode, AreaError, Lang, Topic, TopicCatalog};
+
+/// Telegram's limit on a message's text, counted in UTF-16 units after markup is parsed.
+pub const MAX_MESSAGE_LEN: usize = 4096;
+
+/// What `/post <topic> [area=<code>[,<code>...]] [pin] [urgent] <text>` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PostRequest {
+    pub topic: String,
+    /// Empty means ward-wide.
+    pub areas: Vec<AreaCode>,
+    pub pin: bool,
+    pub urgent: bool,
+    /// Exactly as written, after the options.
+    pub body: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PostError {
+    MissingTopic,
+    UnknownTopic(String),
+    UnknownOption(String),
+    BadArea(String, AreaError),
+    EmptyText,
+    TooLong { length: usize, max: usize },
+}
+
+impl PostRequest {
+    /// Parses the arguments of `/post`. Options come before the text in any order; `--` ends
+    /// them, so a text may itself begin with `pin` or `a=b`.
+    pub fn parse(args: &str, catalog: &TopicCatalog) -> Result<PostRequest, PostError> {
+        let mut rest = args.trim_start();
+        let topic = next_word(&mut rest).ok_or(PostError::MissingTopic)?.to_lowercase();
+        if catalog.get(&topic).is_none() {
+            return Err(PostError::UnknownTopic(topic));
+        }
+        let mut request = PostRequest { topic, areas: Vec::new(), pin: false, urgent: false, body: String::new() };
+        loop {
+            let before = rest;
+            let Some(word) = next_word(&mut rest) else { break };
+            match word.to_lowercase().as_str() {
+                "--" => break,
+                "pin" | "ghim" => request.pin = true,
+                "urgent" | "khan" => request.urgent = true,
+                lower if lower.starts_with("area=") => request.areas.extend(parse_areas(&word["area=".len()..])?),
+                _ if word.contains('=') => return Err(PostError::UnknownOption(word.to_owned())),
+                _ => {
+                    rest = before;
+                    break;
+                }
+            }
+        }
+        request.areas.sort();
+        request.areas.dedup();
+        request.body = rest.trim().to_owned();
+        if request.body.is_empty() {
+            return Err(PostError::EmptyText);
+        }
+        let max = max_body_len(catalog);
+        let length = utf16_len(&request.body);
+        if length > max {
+            return Err(PostError::TooLong { length, max });
+        }
+        Ok(request)
+    }
+}
+
+/// Takes the next whitespace-separated word off the front of `rest`.
+fn next_word<'a>(rest: &mut &'a str) -> Option<&'a str> {
+    let text = rest.trim_start();
+    if text.is_empty() {
+        return None;
+    }
+    let end = text.find(char::is_whitespace).unwrap_or(text.len());
+    let (word, tail) = text.split_at(end);
+    *rest = tail;
+    Some(word)
+}
+
+fn parse_areas(list: &str) -> Result<Vec<AreaCode>, PostError> {
+    list.split(',')
+        .map(|code| AreaCode::parse(code).map_err(|error| PostError::BadArea(code.to_owned(), error)))
+        .collect()
+}
+
+/// The longest body that fits in one message under any topic's heading in any language.
+pub fn max_body_len(catalog: &TopicCatalog) -> usize {
+    let longest_heading = catalog
+        .all()
+        .iter()
+        .flat_map(|topic| Lang::ALL.map(|lang| utf16_len(&heading(topic, lang))))
+        .max()
+        .unwrap_or(0);
+    MAX_MESSAGE_LEN.saturating_sub(longest_heading + HEADING_GAP.len())
+}
+
+const HEADING_GAP: &str = "\n\n";
+
+fn heading(topic: &Topic, lang: Lang) -> String {
+    format!("📢 {}", topic.name(lang))
+}
+
+/// The message residents see, as Telegram HTML: the topic's name as a bold heading, then the
+/// text shown verbatim (`<`, `>` and `&` escaped).
+pub fn render(topic: &Topic, lang: Lang, body: &str) -> String {
+    let heading = teloxide::utils::html::escape(&heading(topic, lang));
+    format!("<b>{heading}</b>{HEADING_GAP}{}", teloxide::utils::html::escape(body))
+}
+
+fn utf16_len(text: &str) -> usize {
+    text.encode_utf16().count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> TopicCatalog {
+        TopicCatalog::new(vec![Topic {
+            slug: "waste".into(),
+            name_vi: "Thu gom rác, vệ sinh môi trường".into(),
+            name_en: "Waste collection and sanitation".into(),
+        }])
+    }
+
+    fn parse(args: &str) -> Result<PostRequest, PostError> {
+        PostRequest::parse(args, &catalog())
+    }
+
+    #[test]
+    fn options_in_any_order_before_the_text() {
+        let request = parse("waste urgent area=5,tdp7 pin Đổ rác đúng giờ 18:00–20:00.").unwrap();
+        assert_eq!(request.topic, "waste");
+        assert_eq!(request.areas, vec![AreaCode::parse("5").unwrap(), AreaCode::parse("7").unwrap()]);
+        assert!(request.pin && request.urgent);
+        assert_eq!(request.body, "Đổ rác đúng giờ 18:00–20:00.");
+    }
+
+    #[test]
+    fn without_options_the_post_is_ward_wide_and_the_text_keeps_its_lines() {
+        let request = parse("WASTE Dòng một\n\n  dòng hai <b>&").unwrap();
+        assert!(request.areas.is_empty() && !request.pin && !request.urgent);
+        assert_eq!(request.body, "Dòng một\n\n  dòng hai <b>&");
+    }
+
+    #[test]
+    fn double_dash_ends_the_options() {
+        let request = parse("waste pin -- urgent là chữ đầu").unwrap();
+        assert!(request.pin && !request.urgent);
+        assert_eq!(request.body, "urgent là chữ đầu");
+    }
+
+    #[test]
+    fn bad_input_says_what_was_wrong() {
+        assert_eq!(parse(""), Err(PostError::MissingTopic));
+        assert_eq!(parse("rac Hello"), Err(PostError::UnknownTopic("rac".into())));
+        assert_eq!(parse("waste aera=5 Hello"), Err(PostError::UnknownOption("aera=5".into())));
+        assert_eq!(parse("waste area=5 pin"), Err(PostError::EmptyText));
+        assert!(matches!(parse("waste area=5,tổ Hello"), Err(PostError::BadArea(code, _)) if code == "tổ"));
+    }
+
+    #[test]
+    fn a_text_over_the_limit_reports_its_length_and_the_limit() {
+        let max = max_body_len(&catalog());
+        assert_eq!(max, 4096 - "📢 Thu gom rác, vệ sinh môi trường".encode_utf16().count() - 2);
+        assert!(parse(&format!("waste {}", "ă".repeat(max))).is_ok());
+        assert_eq!(
+            parse(&format!("waste {}", "ă".repeat(max + 1))),
+            Err(PostError::TooLong { length: max + 1, max })
+        );
+    }
+
+    #[test]
+    fn rendering_escapes_the_text_and_heads_it_with_the_topic() {
+        let topic = &catalog().all()[0].clone();
+        assert_eq!(
+            render(topic, Lang::Vi, "a < b && c > d"),
+            "<b>📢 Thu gom rác, vệ sinh môi trường</b>\n\na &lt; b &amp;&amp; c &gt; d"
+        );
+        assert!(render(topic, Lang::En, "x").starts_with("<b>📢 Waste collection"));
+    }
+}

@@ -1,0 +1,237 @@
+//! Broadcasts as officials see them: lists, reports, edits and recalls.
+
+use chrono::{DateTime, Utc};
+use teloxide::types::UserId;
+
+use super::{Store, audit, from_millis, millis, parse_areas_json};
+use crate::{domain::AreaCode, error::Result};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BroadcastSummary {
+    pub id: i64,
+    pub created_at: DateTime<Utc>,
+    pub created_by: UserId,
+    pub topic: String,
+    pub areas: Vec<AreaCode>,
+    pub urgent: bool,
+    pub recalled: bool,
+    pub delivered: u64,
+    pub total: u64,
+}
+
+/// A chat where something failed, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatFailure {
+    pub chat_id: i64,
+    pub title: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BroadcastReport {
+    pub summary: BroadcastSummary,
+    /// Not yet delivered: waiting, in flight or to be retried.
+    pub pending: u64,
+    pub failed: Vec<ChatFailure>,
+    /// Not sent because the broadcast was recalled or the group moved.
+    pub cancelled: u64,
+    pub pinned: u64,
+    pub pin_failed: u64,
+    pub edited: u64,
+    pub deleted: u64,
+    pub amendments_pending: u64,
+    pub amendment_failures: Vec<ChatFailure>,
+}
+
+impl BroadcastReport {
+    /// Nothing is left to do for this broadcast.
+    pub fn finished(&self) -> bool {
+        self.pending == 0 && self.amendments_pending == 0
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Amended {
+    NotFound,
+    AlreadyRecalled,
+    /// The change is queued for `chats` delivered messages; pending deliveries will carry it.
+    Queued { chats: u64 },
+}
+
+type SummaryRow = (i64, i64, i64, String, String, bool, bool, i64, i64);
+
+fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
+    let (id, created_at, created_by, topic, areas, urgent, recalled, delivered, total) = row;
+    BroadcastSummary {
+        id,
+        created_at: from_millis(created_at),
+        created_by: UserId(created_by as u64),
+        topic,
+        areas: parse_areas_json(&areas),
+        urgent,
+        recalled,
+        delivered: delivered as u64,
+        total: total as u64,
+    }
+}
+
+impl Store {
+    /// The latest broadcasts, newest first.
+    pub async fn recent_broadcasts(&self, limit: u32) -> Result<Vec<BroadcastSummary>> {
+        let rows: Vec<SummaryRow> = sqlx::query_as(
+            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.recalled_at IS NOT NULL,
+                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
+                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
+             FROM broadcasts b ORDER BY b.id DESC LIMIT ?1",
+        )
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(summary_from_row).collect())
+    }
+
+    pub async fn broadcast_report(&self, id: i64) -> Result<Option<BroadcastReport>> {
+        let summary: Option<SummaryRow> = sqlx::query_as(
+            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.recalled_at IS NOT NULL,
+                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
+                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
+             FROM broadcasts b WHERE b.id = ?1",
+        )
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(summary) = summary.map(summary_from_row) else { return Ok(None) };
+        let (pending, cancelled, pinned, pin_failed): (i64, i64, i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(state IN ('pending', 'sending')), 0), coalesce(sum(state = 'cancelled'), 0),
+                    coalesce(sum(pinned = 1), 0), coalesce(sum(pinned = 0), 0)
+             FROM deliveries WHERE broadcast_id = ?1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let (edited, deleted, amendments_pending): (i64, i64, i64) = sqlx::query_as(
+            "SELECT coalesce(sum(kind = 'edit' AND state = 'done'), 0), coalesce(sum(kind = 'delete' AND state = 'done'), 0),
+                    coalesce(sum(state IN ('pending', 'sending')), 0)
+             FROM amendments WHERE broadcast_id = ?1",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let failed = failures(
+            self,
+            "SELECT d.chat_id, coalesce(c.title, ''), coalesce(d.last_error, '')
+             FROM deliveries d LEFT JOIN chats c ON c.id = d.chat_id
+             WHERE d.broadcast_id = ?1 AND d.state = 'failed' ORDER BY d.chat_id",
+            id,
+        )
+        .await?;
+        let amendment_failures = failures(
+            self,
+            "SELECT a.chat_id, coalesce(c.title, ''), a.kind || ': ' || coalesce(a.last_error, '')
+             FROM amendments a LEFT JOIN chats c ON c.id = a.chat_id
+             WHERE a.broadcast_id = ?1 AND a.state = 'failed' ORDER BY a.chat_id",
+            id,
+        )
+        .await?;
+        Ok(Some(BroadcastReport {
+            summary,
+            pending: pending as u64,
+            failed,
+            cancelled: cancelled as u64,
+            pinned: pinned as u64,
+            pin_failed: pin_failed as u64,
+            edited: edited as u64,
+            deleted: deleted as u64,
+            amendments_pending: amendments_pending as u64,
+            amendment_failures,
+        }))
+    }
+
+    /// Replaces a broadcast's text. Delivered messages get an edit queued; pending deliveries
+    /// send the new text; an older edit still queued is superseded.
+    pub async fn edit_broadcast(&self, id: i64, body: &str, official: UserId, now: DateTime<Utc>) -> Result<Amended> {
+        let mut tx = self.begin_write().await?;
+        let recalled: Option<bool> = sqlx::query_scalar("SELECT recalled_at IS NOT NULL FROM broadcasts WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+        match recalled {
+            None => return Ok(Amended::NotFound),
+            Some(true) => return Ok(Amended::AlreadyRecalled),
+            Some(false) => {}
+        }
+        let revision: i64 =
+            sqlx::query_scalar("UPDATE broadcasts SET body = ?2, revision = revision + 1 WHERE id = ?1 RETURNING revision")
+                .bind(id)
+                .bind(body)
+                .fetch_one(&mut *tx)
+                .await?;
+        sqlx::query(
+            "UPDATE amendments SET state = 'superseded' WHERE broadcast_id = ?1 AND kind = 'edit' AND state = 'pending'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        let chats = sqlx::query(
+            "INSERT INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
+             SELECT broadcast_id, chat_id, 'edit', ?2, ?3 FROM deliveries WHERE broadcast_id = ?1 AND state = 'sent'",
+        )
+        .bind(id)
+        .bind(revision)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let detail = format!("broadcast {id} revision {revision}: {} chars, {chats} messages to edit", body.chars().count());
+        audit::record(&mut tx, official, "edit", &detail, now).await?;
+        tx.commit().await?;
+        Ok(Amended::Queued { chats })
+    }
+
+    /// Recalls a broadcast: what is not sent yet never will be, and every delivered message gets
+    /// a deletion queued.
+    pub async fn recall_broadcast(&self, id: i64, official: UserId, now: DateTime<Utc>) -> Result<Amended> {
+        let mut tx = self.begin_write().await?;
+        let revision: Option<(i64, bool)> =
+            sqlx::query_as("SELECT revision, recalled_at IS NOT NULL FROM broadcasts WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let revision = match revision {
+            None => return Ok(Amended::NotFound),
+            Some((_, true)) => return Ok(Amended::AlreadyRecalled),
+            Some((revision, false)) => revision,
+        };
+        sqlx::query("UPDATE broadcasts SET recalled_at = ?2 WHERE id = ?1").bind(id).bind(millis(now)).execute(&mut *tx).await?;
+        let cancelled = sqlx::query(
+            "UPDATE deliveries SET state = 'cancelled', last_error = 'recalled' WHERE broadcast_id = ?1 AND state = 'pending'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        sqlx::query("UPDATE amendments SET state = 'superseded' WHERE broadcast_id = ?1 AND state = 'pending'")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+        let chats = sqlx::query(
+            "INSERT INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
+             SELECT broadcast_id, chat_id, 'delete', ?2, ?3 FROM deliveries WHERE broadcast_id = ?1 AND state = 'sent'",
+        )
+        .bind(id)
+        .bind(revision)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let detail = format!("broadcast {id}: {chats} messages to delete, {cancelled} unsent cancelled");
+        audit::record(&mut tx, official, "recall", &detail, now).await?;
+        tx.commit().await?;
+        Ok(Amended::Queued { chats })
+    }
+}
+
+async fn failures(store: &Store, statement: &'static str, id: i64) -> Result<Vec<ChatFailure>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(statement).bind(id).fetch_all(&store.pool).await?;
+    Ok(rows.into_iter().map(|(chat_id, title, reason)| ChatFailure { chat_id, title, reason }).collect())
+}

@@ -1,0 +1,159 @@
+use chrono::{DateTime, Utc};
+use teloxide::types::UserId;
+
+use super::{Store, areas_json, audit, millis};
+use crate::{domain::PostRequest, error::Result};
+
+/// An announcement awaiting its official's confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Draft {
+    pub id: i64,
+    pub request: PostRequest,
+    pub not_before: DateTime<Utc>,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// What a confirmation did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Confirmation {
+    /// The broadcast and its deliveries were written.
+    Created { broadcast_id: i64, recipients: u64 },
+    /// The official has no draft (never posted, cancelled, or already confirmed).
+    NoDraft,
+    /// The draft is older than its expiry; it is deleted.
+    Expired,
+    /// The button belongs to a draft that a newer `/post` replaced.
+    Replaced,
+}
+
+/// Picks the recipients of a broadcast: active chats subscribed to topic ?1, and when the JSON
+/// array ?2 is not empty, bound to one of its areas. Shared by the preview count and the
+/// fan-out so that the preview's number is the number of deliveries.
+macro_rules! recipients {
+    () => {
+        "FROM chats c JOIN subscriptions s ON s.chat_id = c.id AND s.topic = ?1
+         WHERE c.active = 1 AND (?2 = '[]' OR c.area IN (SELECT value FROM json_each(?2)))"
+    };
+}
+
+impl Store {
+    /// How many chats a broadcast to `topic` in `areas` would reach now.
+    pub async fn recipient_count(&self, request: &PostRequest) -> Result<u64> {
+        let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) ", recipients!()))
+            .bind(&request.topic)
+            .bind(areas_json(&request.areas))
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(count as u64)
+    }
+
+    /// Saves the official's draft, replacing any earlier one, and audits it.
+    pub async fn save_draft(
+        &self,
+        official: UserId,
+        request: &PostRequest,
+        not_before: DateTime<Utc>,
+        expires_at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> Result<Draft> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query("DELETE FROM drafts WHERE official_id = ?1").bind(official.0 as i64).execute(&mut *tx).await?;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO drafts (official_id, topic, areas, pin, urgent, body, not_before, created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+        )
+        .bind(official.0 as i64)
+        .bind(&request.topic)
+        .bind(areas_json(&request.areas))
+        .bind(request.pin)
+        .bind(request.urgent)
+        .bind(&request.body)
+        .bind(millis(not_before))
+        .bind(millis(now))
+        .bind(millis(expires_at))
+        .fetch_one(&mut *tx)
+        .await?;
+        let detail = format!("draft {id}: topic {} areas {} chars {}", request.topic, areas_json(&request.areas), request.body.chars().count());
+        audit::record(&mut tx, official, "post", &detail, now).await?;
+        tx.commit().await?;
+        Ok(Draft { id, request: request.clone(), not_before, expires_at })
+    }
+
+    /// Turns the official's draft into a broadcast with one pending delivery per recipient chat,
+    /// in one transaction. `draft_id` (from a button) must name the current draft; the text
+    /// command `/confirm` passes `None`. Confirming twice finds no draft the second time, so a
+    /// double tap sends nothing more.
+    pub async fn confirm_draft(&self, official: UserId, draft_id: Option<i64>, now: DateTime<Utc>) -> Result<Confirmation> {
+        let mut tx = self.begin_write().await?;
+        let row: Option<(i64, String, String, bool, bool, String, i64, i64)> = sqlx::query_as(
+            "SELECT id, topic, areas, pin, urgent, body, not_before, expires_at FROM drafts WHERE official_id = ?1",
+        )
+        .bind(official.0 as i64)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some((id, topic, areas, pin, urgent, body, not_before, expires_at)) = row else {
+            return Ok(Confirmation::NoDraft);
+        };
+        if draft_id.is_some_and(|asked| asked != id) {
+            return Ok(Confirmation::Replaced);
+        }
+        sqlx::query("DELETE FROM drafts WHERE id = ?1").bind(id).execute(&mut *tx).await?;
+        if expires_at <= millis(now) {
+            audit::record(&mut tx, official, "expire", &format!("draft {id}"), now).await?;
+            tx.commit().await?;
+            return Ok(Confirmation::Expired);
+        }
+        let broadcast_id: i64 = sqlx::query_scalar(
+            "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+        )
+        .bind(millis(now))
+        .bind(official.0 as i64)
+        .bind(&topic)
+        .bind(&areas)
+        .bind(pin)
+        .bind(urgent)
+        .bind(&body)
+        .bind(not_before)
+        .fetch_one(&mut *tx)
+        .await?;
+        let recipients = sqlx::query(concat!(
+            "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, c.id, ?4, ?5 ",
+            recipients!()
+        ))
+        .bind(&topic)
+        .bind(&areas)
+        .bind(broadcast_id)
+        .bind(urgent)
+        .bind(not_before)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let detail = format!("draft {id} -> broadcast {broadcast_id} to {recipients} chats");
+        audit::record(&mut tx, official, "confirm", &detail, now).await?;
+        tx.commit().await?;
+        Ok(Confirmation::Created { broadcast_id, recipients })
+    }
+
+    /// Deletes the official's draft. Returns whether there was one to cancel.
+    pub async fn cancel_draft(&self, official: UserId, draft_id: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let deleted: Option<i64> =
+            sqlx::query_scalar("DELETE FROM drafts WHERE official_id = ?1 AND (?2 IS NULL OR id = ?2) RETURNING id")
+                .bind(official.0 as i64)
+                .bind(draft_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(id) = deleted {
+            audit::record(&mut tx, official, "cancel", &format!("draft {id}"), now).await?;
+        }
+        tx.commit().await?;
+        Ok(deleted.is_some())
+    }
+
+    /// Deletes drafts past their expiry; returns how many.
+    pub async fn purge_expired_drafts(&self, now: DateTime<Utc>) -> Result<u64> {
+        let result = sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1").bind(millis(now)).execute(&self.pool).await?;
+        Ok(result.rows_affected())
+    }
+}

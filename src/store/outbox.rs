@@ -1,0 +1,351 @@
+//! The worker's side of the outbox: claim due work, record what happened.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+use super::{Store, chats::move_chat, millis};
+use crate::{domain::Lang, error::Result};
+
+/// One request the worker owes Telegram: a message to send, or an edit or deletion of a
+/// message already delivered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Job {
+    pub broadcast_id: i64,
+    pub chat_id: i64,
+    pub action: Action,
+    /// Attempts including this one.
+    pub attempts: u32,
+    pub topic: String,
+    /// The broadcast's current text, and its revision.
+    pub body: String,
+    pub revision: i64,
+    /// The chat's own language, if it chose one.
+    pub lang: Option<Lang>,
+    pub is_group: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Send { pin: bool },
+    Edit { message_id: i32 },
+    Delete { message_id: i32 },
+}
+
+/// What happened to a job.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// A message was sent; `pinned` is `None` when no pin was asked for.
+    Sent { message_id: i32, pinned: Option<bool> },
+    /// An edit or deletion was done (or was already so).
+    Done,
+    /// Try again at `at`.
+    Retry { error: String, at: DateTime<Utc> },
+    /// Given up. `chat_gone`: the bot can no longer write to the chat at all.
+    Failed { error: String, chat_gone: bool },
+    /// The group became supergroup `to`: move the chat and send there.
+    Migrated { to: i64 },
+}
+
+impl Store {
+    /// After a restart, work marked in flight has no owner: it becomes due again. A send among
+    /// it may have reached its chat before the crash, the one case where a chat can get a copy
+    /// twice; the count is logged.
+    pub async fn reset_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
+        let mut tx = self.begin_write().await?;
+        let sends = sqlx::query("UPDATE deliveries SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'")
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let amendments =
+            sqlx::query("UPDATE amendments SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'")
+                .bind(millis(now))
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+        tx.commit().await?;
+        Ok(sends + amendments)
+    }
+
+    /// Claims up to `limit` due jobs, at most one per chat and none for `busy` chats, urgent
+    /// broadcasts first, and marks them in flight — all in one transaction.
+    pub async fn claim_due(&self, now: DateTime<Utc>, limit: usize, busy: &HashSet<i64>) -> Result<Vec<Job>> {
+        let mut tx = self.begin_write().await?;
+        let fetch = (limit + busy.len()) as i64;
+        let mut jobs = claimable_amendments(&mut tx, now, fetch).await?;
+        jobs.extend(claimable_sends(&mut tx, now, fetch).await?);
+        let mut chats = busy.clone();
+        jobs.retain(|job| chats.insert(job.chat_id));
+        jobs.truncate(limit);
+        for job in &mut jobs {
+            job.attempts += 1;
+            mark_in_flight(&mut tx, job).await?;
+        }
+        tx.commit().await?;
+        Ok(jobs)
+    }
+
+    /// Puts claimed jobs that were never attempted back (on shutdown).
+    pub async fn release(&self, jobs: &[Job]) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for job in jobs {
+            let statement = match job.action {
+                Action::Send { .. } => {
+                    "UPDATE deliveries SET state = 'pending', attempts = attempts - 1
+                     WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'"
+                }
+                _ => {
+                    "UPDATE amendments SET state = 'pending', attempts = attempts - 1
+                     WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'"
+                }
+            };
+            sqlx::query(statement).bind(job.broadcast_id).bind(job.chat_id).execute(&mut *tx).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Records the outcomes of finished jobs in one transaction.
+    pub async fn record(&self, results: &[(Job, Outcome)], now: DateTime<Utc>) -> Result<()> {
+        let mut tx = self.begin_write().await?;
+        for (job, outcome) in results {
+            match job.action {
+                Action::Send { .. } => record_send(&mut tx, job, outcome, now).await?,
+                Action::Edit { .. } | Action::Delete { .. } => record_amendment(&mut tx, job, outcome, now).await?,
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+type JobRow = (i64, i64, i64, String, String, i64, bool, Option<String>, Option<String>, Option<i64>, String);
+
+fn job_from_row(row: JobRow) -> Job {
+    let (broadcast_id, chat_id, attempts, topic, body, revision, pin, lang, kind, message_id, action) = row;
+    let message_id = message_id.unwrap_or_default() as i32;
+    Job {
+        broadcast_id,
+        chat_id,
+        action: match action.as_str() {
+            "edit" => Action::Edit { message_id },
+            "delete" => Action::Delete { message_id },
+            _ => Action::Send { pin },
+        },
+        attempts: attempts as u32,
+        topic,
+        body,
+        revision,
+        lang: lang.as_deref().and_then(Lang::parse),
+        is_group: matches!(kind.as_deref(), Some("group" | "supergroup")) || chat_id < 0,
+    }
+}
+
+async fn claimable_sends(conn: &mut SqliteConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<Job>> {
+    // Only the head of each chat's queue is a candidate, so that one busy chat's backlog
+    // cannot fill a claim and starve every other chat.
+    let rows: Vec<JobRow> = sqlx::query_as(
+        "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.revision, b.pin, c.lang, c.kind,
+                NULL, 'send'
+         FROM (SELECT broadcast_id, chat_id, attempts, urgent,
+                      row_number() OVER (PARTITION BY chat_id ORDER BY urgent DESC, broadcast_id) AS place
+               FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?1) d
+         JOIN broadcasts b ON b.id = d.broadcast_id
+         LEFT JOIN chats c ON c.id = d.chat_id
+         WHERE d.place = 1
+         ORDER BY d.urgent DESC, d.broadcast_id, d.chat_id
+         LIMIT ?2",
+    )
+    .bind(millis(now))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(job_from_row).collect())
+}
+
+async fn claimable_amendments(conn: &mut SqliteConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<Job>> {
+    let rows: Vec<JobRow> = sqlx::query_as(
+        "SELECT a.broadcast_id, a.chat_id, a.attempts, b.topic, b.body, a.revision, b.pin, c.lang, c.kind,
+                d.message_id, a.kind
+         FROM amendments a
+         JOIN deliveries d ON d.broadcast_id = a.broadcast_id AND d.chat_id = a.chat_id
+         JOIN broadcasts b ON b.id = a.broadcast_id
+         LEFT JOIN chats c ON c.id = a.chat_id
+         WHERE a.state = 'pending' AND a.next_attempt_at <= ?1
+         ORDER BY a.broadcast_id, a.chat_id
+         LIMIT ?2",
+    )
+    .bind(millis(now))
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows.into_iter().map(job_from_row).collect())
+}
+
+async fn mark_in_flight(conn: &mut SqliteConnection, job: &Job) -> Result<()> {
+    match job.action {
+        Action::Send { .. } => {
+            sqlx::query(
+                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE broadcast_id = ?1 AND chat_id = ?2",
+            )
+            .bind(job.broadcast_id)
+            .bind(job.chat_id)
+            .execute(conn)
+            .await?;
+        }
+        Action::Edit { .. } | Action::Delete { .. } => {
+            sqlx::query(
+                "UPDATE amendments SET state = 'sending', attempts = attempts + 1
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND revision = ?3 AND kind = ?4",
+            )
+            .bind(job.broadcast_id)
+            .bind(job.chat_id)
+            .bind(job.revision)
+            .bind(amendment_kind(job.action))
+            .execute(conn)
+            .await?;
+        }
+    }
+    Ok(())
+}
+
+fn amendment_kind(action: Action) -> &'static str {
+    match action {
+        Action::Send { .. } => "send",
+        Action::Edit { .. } => "edit",
+        Action::Delete { .. } => "delete",
+    }
+}
+
+async fn record_send(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
+    let (broadcast, chat) = (job.broadcast_id, job.chat_id);
+    match outcome {
+        Outcome::Sent { message_id, pinned } => {
+            sqlx::query(
+                "UPDATE deliveries SET state = 'sent', message_id = ?3, sent_at = ?4, sent_revision = ?5,
+                     pinned = ?6, last_error = NULL
+                 WHERE broadcast_id = ?1 AND chat_id = ?2",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .bind(message_id)
+            .bind(millis(now))
+            .bind(job.revision)
+            .bind(pinned)
+            .execute(&mut *conn)
+            .await?;
+            // An /edit or /recall that came while this message was in flight applies to it too.
+            sqlx::query(
+                "INSERT OR IGNORE INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
+                 SELECT id, ?2, CASE WHEN recalled_at IS NULL THEN 'edit' ELSE 'delete' END, revision, ?4
+                 FROM broadcasts WHERE id = ?1 AND (recalled_at IS NOT NULL OR revision > ?3)",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .bind(job.revision)
+            .bind(millis(now))
+            .execute(&mut *conn)
+            .await?;
+        }
+        Outcome::Migrated { to } => {
+            move_chat(&mut *conn, chat, *to, now).await?;
+            // Pending work follows the chat; where the new chat already has this broadcast,
+            // the old row is cancelled so the group still gets one copy.
+            sqlx::query(
+                "UPDATE OR IGNORE deliveries SET chat_id = ?2, state = 'pending', next_attempt_at = ?3
+                 WHERE chat_id = ?1 AND state IN ('pending', 'sending')",
+            )
+            .bind(chat)
+            .bind(to)
+            .bind(millis(now))
+            .execute(&mut *conn)
+            .await?;
+            sqlx::query(
+                "UPDATE deliveries SET state = 'cancelled', last_error = ?2
+                 WHERE chat_id = ?1 AND state IN ('pending', 'sending')",
+            )
+            .bind(chat)
+            .bind(format!("the group moved to supergroup {to}, which already had this announcement"))
+            .execute(&mut *conn)
+            .await?;
+        }
+        // Only edits and deletions end in `Done`; a send has a message id to record.
+        Outcome::Done => debug_assert!(false, "a send ended in Done"),
+        Outcome::Retry { error, at } => {
+            sqlx::query(
+                "UPDATE deliveries SET state = 'pending', next_attempt_at = ?3, last_error = ?4
+                 WHERE broadcast_id = ?1 AND chat_id = ?2",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .bind(millis(*at))
+            .bind(error)
+            .execute(&mut *conn)
+            .await?;
+        }
+        Outcome::Failed { error, chat_gone } => {
+            sqlx::query("UPDATE deliveries SET state = 'failed', last_error = ?3 WHERE broadcast_id = ?1 AND chat_id = ?2")
+                .bind(broadcast)
+                .bind(chat)
+                .bind(error)
+                .execute(&mut *conn)
+                .await?;
+            if *chat_gone {
+                chat_is_gone(conn, chat, error, now).await?;
+            }
+        }
+    }
+    Ok(())
+}
+
+async fn record_amendment(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
+    let (state, error, at) = match outcome {
+        Outcome::Done | Outcome::Sent { .. } => ("done", None, now),
+        Outcome::Retry { error, at } => ("pending", Some(error.clone()), *at),
+        Outcome::Failed { error, .. } => ("failed", Some(error.clone()), now),
+        Outcome::Migrated { to } => {
+            ("failed", Some(format!("the group moved to supergroup {to}; its old messages stay as they are")), now)
+        }
+    };
+    sqlx::query(
+        "UPDATE amendments SET state = ?5, last_error = ?6, next_attempt_at = ?7,
+             done_at = CASE WHEN ?5 = 'done' THEN ?7 END
+         WHERE broadcast_id = ?1 AND chat_id = ?2 AND revision = ?3 AND kind = ?4",
+    )
+    .bind(job.broadcast_id)
+    .bind(job.chat_id)
+    .bind(job.revision)
+    .bind(amendment_kind(job.action))
+    .bind(state)
+    .bind(error)
+    .bind(millis(at))
+    .execute(&mut *conn)
+    .await?;
+    if let Outcome::Failed { error, chat_gone: true } = outcome {
+        chat_is_gone(conn, job.chat_id, error, now).await?;
+    }
+    Ok(())
+}
+
+/// The bot was removed, blocked, or the chat deleted: the chat is inactive, so later broadcasts
+/// skip it, and whatever else was queued for it fails with the same reason.
+async fn chat_is_gone(conn: &mut SqliteConnection, chat: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query("UPDATE chats SET active = 0, left_at = coalesce(left_at, ?2) WHERE id = ?1")
+        .bind(chat)
+        .bind(millis(now))
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE deliveries SET state = 'failed', last_error = ?2 WHERE chat_id = ?1 AND state = 'pending'")
+        .bind(chat)
+        .bind(error)
+        .execute(&mut *conn)
+        .await?;
+    sqlx::query("UPDATE amendments SET state = 'failed', last_error = ?2 WHERE chat_id = ?1 AND state = 'pending'")
+        .bind(chat)
+        .bind(error)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
