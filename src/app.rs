@@ -5,7 +5,7 @@ use std::{sync::Arc, time::Duration};
 use teloxide::{
     dispatching::ShutdownToken, error_handlers::LoggingErrorHandler, prelude::*, update_listeners::Polling,
 };
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
     bot::{self, Context},
@@ -49,7 +49,8 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         rates: settings.rates,
         signal: outbox.clone(),
     };
-    let worker = tokio::spawn(worker.run(shutdown.clone()));
+    // Aborted if `run` itself is dropped, so that nothing outlives it.
+    let worker = AbortOnDropHandle::new(tokio::spawn(worker.run(shutdown.clone())));
 
     let context = Arc::new(Context {
         store,
@@ -65,12 +66,15 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
         .build();
-    let stopper = tokio::spawn(stop_dispatcher_on(shutdown.clone(), dispatcher.shutdown_token()));
+    let stopper = AbortOnDropHandle::new(tokio::spawn(stop_dispatcher_on(
+        shutdown.clone(),
+        dispatcher.shutdown_token(),
+    )));
     let listener = Polling::builder(bot).timeout(POLL_TIMEOUT).delete_webhook().await.build();
     dispatcher
         .try_dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("getUpdates failed"))
         .await?;
-    stopper.abort();
+    drop(stopper);
     // The dispatcher also stops on its own (a fatal polling error): the worker must stop too.
     shutdown.cancel();
     worker.await.expect("the delivery worker never panics")?;

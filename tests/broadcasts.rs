@@ -37,7 +37,8 @@ async fn count(app: &TestApp, sql: &'static str) -> i64 {
 async fn wait_delivered(app: &TestApp, chats: &[i64]) {
     for chat in chats {
         app.telegram.wait_for_sent(*chat, 1).await;
-        app.eventually("the announcement is delivered", || async { announcements(app, *chat).len() == 1 }).await;
+        app.eventually("the announcement is delivered", || async { announcements(app, *chat).len() == 1 })
+            .await;
     }
     app.eventually("every delivery is recorded", || async {
         count(app, "SELECT count(*) FROM deliveries WHERE state IN ('pending', 'sending')").await == 0
@@ -58,7 +59,11 @@ async fn an_official_posts_to_area_5_previews_confirms_and_only_its_subscribed_g
     assert!(preview[1].text.contains("Tổ dân phố: 5"), "{}", preview[1].text);
     let buttons = preview[1].reply_markup.as_ref().expect("buttons").to_string();
     assert!(buttons.contains("Gửi") && buttons.contains("Huỷ"), "{buttons}");
-    assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 0, "nothing is sent before confirmation");
+    assert_eq!(
+        count(&app, "SELECT count(*) FROM broadcasts").await,
+        0,
+        "nothing is sent before confirmation"
+    );
     assert!(announcements(&app, AREA5_A).is_empty());
 
     let confirmed = app.official_says(ADMIN_ID, "/confirm", 1).await;
@@ -70,12 +75,11 @@ async fn an_official_posts_to_area_5_previews_confirms_and_only_its_subscribed_g
     }
     let pins = app.telegram.calls_to("pinChatMessage");
     assert_eq!(pins.len(), 2, "pinned in each receiving group");
-    let sent: Vec<(i64, String, Option<i64>, Option<i64>)> = sqlx::query_as(
-        "SELECT chat_id, state, message_id, pinned FROM deliveries ORDER BY chat_id",
-    )
-    .fetch_all(app.store.pool())
-    .await
-    .unwrap();
+    let sent: Vec<(i64, String, Option<i64>, Option<i64>)> =
+        sqlx::query_as("SELECT chat_id, state, message_id, pinned FROM deliveries ORDER BY chat_id")
+            .fetch_all(app.store.pool())
+            .await
+            .unwrap();
     assert_eq!(sent.len(), 2);
     for (chat, state, message_id, pinned) in sent {
         assert_eq!(state, "sent", "chat {chat}");
@@ -84,7 +88,11 @@ async fn an_official_posts_to_area_5_previews_confirms_and_only_its_subscribed_g
     }
 
     let report = app.official_says(ADMIN_ID, "/report 1", 1).await;
-    assert!(report[0].text.contains("Đã gửi: 2/2") && report[0].text.contains("Đã ghim: 2"), "{}", report[0].text);
+    assert!(
+        report[0].text.contains("Đã gửi: 2/2") && report[0].text.contains("Đã ghim: 2"),
+        "{}",
+        report[0].text
+    );
     assert!(report[0].text.contains("Đã xong"), "{}", report[0].text);
     app.stop().await;
 }
@@ -97,7 +105,11 @@ async fn a_ward_wide_post_reaches_every_active_subscriber_including_private_chat
     app.store.bot_left(-505, chrono::Utc::now()).await.unwrap();
 
     let preview = app.official_says(ADMIN_ID, "/dang waste Thông báo chung về rác", 2).await;
-    assert!(preview[1].text.contains("toàn phường") && preview[1].text.contains("Sẽ gửi tới: 4"), "{}", preview[1].text);
+    assert!(
+        preview[1].text.contains("toàn phường") && preview[1].text.contains("Sẽ gửi tới: 4"),
+        "{}",
+        preview[1].text
+    );
     app.official_says(ADMIN_ID, "/confirm", 1).await;
     wait_delivered(&app, &[AREA5_A, AREA5_B, AREA7, RESIDENT]).await;
     assert!(announcements(&app, AREA5_HEALTH_ONLY).is_empty());
@@ -208,11 +220,14 @@ async fn text_with_markup_characters_and_diacritics_is_shown_verbatim() {
     let message = &announcements(&app, AREA7)[0];
     assert_eq!(message.parse_mode.as_deref(), Some("HTML"));
     assert!(
-        message.text.ends_with("Phòng chống sốt xuất huyết: diệt bọ gậy, lăng quăng &lt;ngay hôm nay&gt; &amp; \"mỗi tuần\""),
+        message.text.ends_with(
+            "Phòng chống sốt xuất huyết: diệt bọ gậy, lăng quăng &lt;ngay hôm nay&gt; &amp; \"mỗi tuần\""
+        ),
         "{}",
         message.text
     );
-    let stored: String = sqlx::query_scalar("SELECT body FROM broadcasts").fetch_one(app.store.pool()).await.unwrap();
+    let stored: String =
+        sqlx::query_scalar("SELECT body FROM broadcasts").fetch_one(app.store.pool()).await.unwrap();
     assert_eq!(stored, body, "the database keeps the text as written");
     app.stop().await;
 }

@@ -21,8 +21,9 @@ pub async fn perform(bot: &Bot, job: &Job, text: String, now: impl Fn() -> DateT
         Action::Send { pin } => match bot.send_message(chat, text).parse_mode(ParseMode::Html).await {
             Ok(message) => {
                 // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
-                let pinned = (pin && job.is_group)
-                    .then_some(bot.pin_chat_message(chat, message.id).disable_notification(true).await.is_ok());
+                let pinned = (pin && job.is_group).then_some(
+                    bot.pin_chat_message(chat, message.id).disable_notification(true).await.is_ok(),
+                );
                 return Outcome::Sent { message_id: message.id.0, pinned };
             }
             Err(error) => error,
@@ -50,12 +51,24 @@ pub fn classify(error: &RequestError, attempts: u32, now: DateTime<Utc>) -> Outc
             at: now + Duration::seconds(i64::from(wait.seconds())),
         },
         RequestError::MigrateToChatId(to) => Outcome::Migrated { to: to.0 },
-        RequestError::Api(api) if chat_is_gone(api) => Outcome::Failed { error: api.to_string(), chat_gone: true },
-        RequestError::Api(ApiError::Unknown(text)) if looks_transient(text) => retry_or_give_up(text, attempts, now),
-        RequestError::Api(api) => Outcome::Failed { error: api.to_string(), chat_gone: false },
+        RequestError::Api(api) if chat_is_gone(api) => {
+            Outcome::Failed { error: reason(api), chat_gone: true }
+        }
+        RequestError::Api(ApiError::Unknown(text)) if looks_transient(text) => {
+            retry_or_give_up(text, attempts, now)
+        }
+        RequestError::Api(api) => Outcome::Failed { error: reason(api), chat_gone: false },
         RequestError::Network(_) | RequestError::InvalidJson { .. } | RequestError::Io(_) => {
             retry_or_give_up(&error.to_string(), attempts, now)
         }
+    }
+}
+
+/// Telegram's own words, for the report.
+fn reason(error: &ApiError) -> String {
+    match error {
+        ApiError::Unknown(text) => text.clone(),
+        known => known.to_string(),
     }
 }
 
@@ -74,9 +87,16 @@ fn chat_is_gone(error: &ApiError) -> bool {
         ApiError::Unknown(text) => {
             let text = text.to_lowercase();
             text.starts_with("forbidden")
-                || ["chat not found", "not a member", "group chat was deleted", "kicked", "blocked", "deactivated"]
-                    .iter()
-                    .any(|sign| text.contains(sign))
+                || [
+                    "chat not found",
+                    "not a member",
+                    "group chat was deleted",
+                    "kicked",
+                    "blocked",
+                    "deactivated",
+                ]
+                .iter()
+                .any(|sign| text.contains(sign))
         }
         _ => false,
     }
@@ -85,12 +105,17 @@ fn chat_is_gone(error: &ApiError) -> bool {
 /// Telegram's own refusals start with their HTTP reason; anything else (an "Internal Server
 /// Error", a proxy's "Bad Gateway") is the server's trouble and worth another try.
 fn looks_transient(text: &str) -> bool {
-    !["Bad Request", "Forbidden", "Unauthorized", "Not Found", "Conflict"].iter().any(|refusal| text.starts_with(refusal))
+    !["Bad Request", "Forbidden", "Unauthorized", "Not Found", "Conflict"]
+        .iter()
+        .any(|refusal| text.starts_with(refusal))
 }
 
 fn retry_or_give_up(error: &str, attempts: u32, now: DateTime<Utc>) -> Outcome {
     if attempts >= MAX_ATTEMPTS {
-        return Outcome::Failed { error: format!("gave up after {attempts} attempts: {error}"), chat_gone: false };
+        return Outcome::Failed {
+            error: format!("gave up after {attempts} attempts: {error}"),
+            chat_gone: false,
+        };
     }
     let backoff = FIRST_BACKOFF * 2_i32.pow(attempts.saturating_sub(1));
     Outcome::Retry { error: error.to_owned(), at: now + backoff }
@@ -133,7 +158,8 @@ mod tests {
 
     #[test]
     fn other_refusals_fail_the_message_but_keep_the_chat() {
-        let outcome = classify(&api("Bad Request: not enough rights to send text messages to the chat"), 1, now());
+        let outcome =
+            classify(&api("Bad Request: not enough rights to send text messages to the chat"), 1, now());
         assert!(matches!(outcome, Outcome::Failed { chat_gone: false, .. }), "{outcome:?}");
     }
 
@@ -155,7 +181,7 @@ mod tests {
 
     #[test]
     fn a_migrated_group_is_followed() {
-        let outcome = classify(&RequestError::MigrateToChatId(ChatId(-100_77)), 1, now());
-        assert_eq!(outcome, Outcome::Migrated { to: -100_77 });
+        let outcome = classify(&RequestError::MigrateToChatId(ChatId(-10_077)), 1, now());
+        assert_eq!(outcome, Outcome::Migrated { to: -10_077 });
     }
 }

@@ -72,17 +72,21 @@ impl Worker {
             while let Some(done) = in_flight.try_join_next() {
                 finished.push(done.expect("a send task never panics"));
             }
-            if finished.len() >= RECORD_BATCH || (!finished.is_empty() && in_flight.len() < MAX_IN_FLIGHT / 2) {
+            if finished.len() >= RECORD_BATCH || (!finished.is_empty() && in_flight.len() < MAX_IN_FLIGHT / 2)
+            {
                 self.record(&mut finished, &mut busy_chats).await?;
             }
             if queue.len() < claim_ahead / 2 {
-                let claimed = self.store.claim_due(self.clock.now(), claim_ahead - queue.len(), &busy_chats).await?;
+                let claimed =
+                    self.store.claim_due(self.clock.now(), claim_ahead - queue.len(), &busy_chats).await?;
                 busy_chats.extend(claimed.iter().map(|job| job.chat_id));
                 queue.extend(claimed);
             }
             let now = Instant::now();
             while in_flight.len() < MAX_IN_FLIGHT {
-                let Some(index) = queue.iter().position(|job| pacer.ready_at(job.chat_id, job.is_group) <= now) else {
+                let Some(index) =
+                    queue.iter().position(|job| pacer.ready_at(job.chat_id, job.is_group) <= now)
+                else {
                     break;
                 };
                 let job = queue.remove(index).expect("index from position");
@@ -134,13 +138,24 @@ impl Worker {
         for (job, outcome) in finished.iter() {
             match outcome {
                 Outcome::Failed { error, chat_gone } => {
-                    tracing::warn!(broadcast = job.broadcast_id, chat = job.chat_id, chat_gone, error, "delivery failed")
+                    tracing::warn!(
+                        broadcast = job.broadcast_id,
+                        chat = job.chat_id,
+                        chat_gone,
+                        error,
+                        "delivery failed"
+                    )
                 }
                 Outcome::Retry { error, at } => {
                     tracing::info!(broadcast = job.broadcast_id, chat = job.chat_id, %at, error, "delivery will be retried")
                 }
                 Outcome::Migrated { to } => {
-                    tracing::info!(broadcast = job.broadcast_id, chat = job.chat_id, to, "group moved to a supergroup")
+                    tracing::info!(
+                        broadcast = job.broadcast_id,
+                        chat = job.chat_id,
+                        to,
+                        "group moved to a supergroup"
+                    )
                 }
                 Outcome::Sent { .. } | Outcome::Done => {}
             }

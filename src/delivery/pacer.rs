@@ -73,7 +73,8 @@ impl Pacer {
     pub fn forget_idle(&mut self, now: Instant) {
         let window = self.group_window;
         self.chats.retain(|_, pace| {
-            pace.next.is_some_and(|next| next > now) || pace.recent.back().is_some_and(|last| *last + window > now)
+            pace.next.is_some_and(|next| next > now)
+                || pace.recent.back().is_some_and(|last| *last + window > now)
         });
     }
 }
@@ -83,12 +84,24 @@ mod tests {
     use super::*;
 
     fn pacer(global: u32, per_group_min: u32, per_chat_sec: u32, now: Instant) -> Pacer {
-        Pacer::new(Rates { global_per_sec: global, per_group_per_min: per_group_min, per_chat_per_sec: per_chat_sec }, now)
+        Pacer::new(
+            Rates {
+                global_per_sec: global,
+                per_group_per_min: per_group_min,
+                per_chat_per_sec: per_chat_sec,
+            },
+            now,
+        )
     }
 
     /// Starts `count` requests to chats chosen by `chat_of`, each as early as allowed, and
     /// returns their start instants.
-    fn schedule(pacer: &mut Pacer, count: usize, chat_of: impl Fn(usize) -> i64, is_group: bool) -> Vec<Instant> {
+    fn schedule(
+        pacer: &mut Pacer,
+        count: usize,
+        chat_of: impl Fn(usize) -> i64,
+        is_group: bool,
+    ) -> Vec<Instant> {
         (0..count)
             .map(|i| {
                 let chat = chat_of(i);
@@ -101,7 +114,11 @@ mod tests {
 
     /// The most starts in any window of `width` beginning at a start.
     fn most_in_window(starts: &[Instant], width: Duration) -> usize {
-        starts.iter().map(|a| starts.iter().filter(|b| **b >= *a && **b < *a + width).count()).max().unwrap_or(0)
+        starts
+            .iter()
+            .map(|a| starts.iter().filter(|b| **b >= *a && **b < *a + width).count())
+            .max()
+            .unwrap_or(0)
     }
 
     #[test]
@@ -131,7 +148,10 @@ mod tests {
         let mut pacer = pacer(30, 20, 30, start);
         let starts = schedule(&mut pacer, 45, |_| -5, true);
         assert!(most_in_window(&starts, MINUTE) <= 20);
-        assert!(starts[19] - start < Duration::from_secs(2), "the first 20 are not held back by the minute limit");
+        assert!(
+            starts[19] - start < Duration::from_secs(2),
+            "the first 20 are not held back by the minute limit"
+        );
         assert!(starts[20] - start >= MINUTE, "the 21st waits for the window");
     }
 

@@ -55,7 +55,9 @@ pub enum Amended {
     NotFound,
     AlreadyRecalled,
     /// The change is queued for `chats` delivered messages; pending deliveries will carry it.
-    Queued { chats: u64 },
+    Queued {
+        chats: u64,
+    },
 }
 
 type SummaryRow = (i64, i64, i64, String, String, bool, bool, i64, i64);
@@ -149,23 +151,31 @@ impl Store {
 
     /// Replaces a broadcast's text. Delivered messages get an edit queued; pending deliveries
     /// send the new text; an older edit still queued is superseded.
-    pub async fn edit_broadcast(&self, id: i64, body: &str, official: UserId, now: DateTime<Utc>) -> Result<Amended> {
+    pub async fn edit_broadcast(
+        &self,
+        id: i64,
+        body: &str,
+        official: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Amended> {
         let mut tx = self.begin_write().await?;
-        let recalled: Option<bool> = sqlx::query_scalar("SELECT recalled_at IS NOT NULL FROM broadcasts WHERE id = ?1")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
+        let recalled: Option<bool> =
+            sqlx::query_scalar("SELECT recalled_at IS NOT NULL FROM broadcasts WHERE id = ?1")
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await?;
         match recalled {
             None => return Ok(Amended::NotFound),
             Some(true) => return Ok(Amended::AlreadyRecalled),
             Some(false) => {}
         }
-        let revision: i64 =
-            sqlx::query_scalar("UPDATE broadcasts SET body = ?2, revision = revision + 1 WHERE id = ?1 RETURNING revision")
-                .bind(id)
-                .bind(body)
-                .fetch_one(&mut *tx)
-                .await?;
+        let revision: i64 = sqlx::query_scalar(
+            "UPDATE broadcasts SET body = ?2, revision = revision + 1 WHERE id = ?1 RETURNING revision",
+        )
+        .bind(id)
+        .bind(body)
+        .fetch_one(&mut *tx)
+        .await?;
         sqlx::query(
             "UPDATE amendments SET state = 'superseded' WHERE broadcast_id = ?1 AND kind = 'edit' AND state = 'pending'",
         )
@@ -182,7 +192,10 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        let detail = format!("broadcast {id} revision {revision}: {} chars, {chats} messages to edit", body.chars().count());
+        let detail = format!(
+            "broadcast {id} revision {revision}: {} chars, {chats} messages to edit",
+            body.chars().count()
+        );
         audit::record(&mut tx, official, "edit", &detail, now).await?;
         tx.commit().await?;
         Ok(Amended::Queued { chats })
@@ -202,7 +215,11 @@ impl Store {
             Some((_, true)) => return Ok(Amended::AlreadyRecalled),
             Some((revision, false)) => revision,
         };
-        sqlx::query("UPDATE broadcasts SET recalled_at = ?2 WHERE id = ?1").bind(id).bind(millis(now)).execute(&mut *tx).await?;
+        sqlx::query("UPDATE broadcasts SET recalled_at = ?2 WHERE id = ?1")
+            .bind(id)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
         let cancelled = sqlx::query(
             "UPDATE deliveries SET state = 'cancelled', last_error = 'recalled' WHERE broadcast_id = ?1 AND state = 'pending'",
         )
@@ -210,10 +227,12 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
-        sqlx::query("UPDATE amendments SET state = 'superseded' WHERE broadcast_id = ?1 AND state = 'pending'")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        sqlx::query(
+            "UPDATE amendments SET state = 'superseded' WHERE broadcast_id = ?1 AND state = 'pending'",
+        )
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
         let chats = sqlx::query(
             "INSERT INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
              SELECT broadcast_id, chat_id, 'delete', ?2, ?3 FROM deliveries WHERE broadcast_id = ?1 AND state = 'sent'",

@@ -123,10 +123,11 @@ impl Store {
 
     /// The areas active chats are bound to, in order.
     pub async fn known_areas(&self) -> Result<Vec<AreaCode>> {
-        let areas: Vec<String> =
-            sqlx::query_scalar("SELECT DISTINCT area FROM chats WHERE active = 1 AND area IS NOT NULL ORDER BY area")
-                .fetch_all(&self.pool)
-                .await?;
+        let areas: Vec<String> = sqlx::query_scalar(
+            "SELECT DISTINCT area FROM chats WHERE active = 1 AND area IS NOT NULL ORDER BY area",
+        )
+        .fetch_all(&self.pool)
+        .await?;
         Ok(areas.into_iter().map(AreaCode::from_stored).collect())
     }
 
@@ -158,7 +159,12 @@ fn settings_from_row((area, lang, active): (Option<String>, Option<String>, bool
 }
 
 /// The body of [`Store::migrate_chat`], for callers that already hold a transaction.
-pub(super) async fn move_chat(conn: &mut SqliteConnection, from: i64, to: i64, now: DateTime<Utc>) -> Result<()> {
+pub(super) async fn move_chat(
+    conn: &mut SqliteConnection,
+    from: i64,
+    to: i64,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query(
         "INSERT INTO chats (id, kind, title, area, lang, active, joined_at)
              SELECT ?2, 'supergroup', title, area, lang, 1, ?3 FROM chats WHERE id = ?1
@@ -181,11 +187,13 @@ pub(super) async fn move_chat(conn: &mut SqliteConnection, from: i64, to: i64, n
     .execute(&mut *conn)
     .await?;
     sqlx::query("DELETE FROM subscriptions WHERE chat_id = ?1").bind(from).execute(&mut *conn).await?;
-    sqlx::query("UPDATE chats SET active = 0, migrated_to = ?2, left_at = coalesce(left_at, ?3) WHERE id = ?1")
-        .bind(from)
-        .bind(to)
-        .bind(millis(now))
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE chats SET active = 0, migrated_to = ?2, left_at = coalesce(left_at, ?3) WHERE id = ?1",
+    )
+    .bind(from)
+    .bind(to)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

@@ -26,6 +26,18 @@ pub enum Confirmation {
     Replaced,
 }
 
+#[derive(sqlx::FromRow)]
+struct DraftRow {
+    id: i64,
+    topic: String,
+    areas: String,
+    pin: bool,
+    urgent: bool,
+    body: String,
+    not_before: i64,
+    expires_at: i64,
+}
+
 /// Picks the recipients of a broadcast: active chats subscribed to topic ?1, and when the JSON
 /// array ?2 is not empty, bound to one of its areas. Shared by the preview count and the
 /// fan-out so that the preview's number is the number of deliveries.
@@ -57,7 +69,10 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<Draft> {
         let mut tx = self.begin_write().await?;
-        sqlx::query("DELETE FROM drafts WHERE official_id = ?1").bind(official.0 as i64).execute(&mut *tx).await?;
+        sqlx::query("DELETE FROM drafts WHERE official_id = ?1")
+            .bind(official.0 as i64)
+            .execute(&mut *tx)
+            .await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO drafts (official_id, topic, areas, pin, urgent, body, not_before, created_at, expires_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
@@ -73,7 +88,12 @@ impl Store {
         .bind(millis(expires_at))
         .fetch_one(&mut *tx)
         .await?;
-        let detail = format!("draft {id}: topic {} areas {} chars {}", request.topic, areas_json(&request.areas), request.body.chars().count());
+        let detail = format!(
+            "draft {id}: topic {} areas {} chars {}",
+            request.topic,
+            areas_json(&request.areas),
+            request.body.chars().count()
+        );
         audit::record(&mut tx, official, "post", &detail, now).await?;
         tx.commit().await?;
         Ok(Draft { id, request: request.clone(), not_before, expires_at })
@@ -83,15 +103,20 @@ impl Store {
     /// in one transaction. `draft_id` (from a button) must name the current draft; the text
     /// command `/confirm` passes `None`. Confirming twice finds no draft the second time, so a
     /// double tap sends nothing more.
-    pub async fn confirm_draft(&self, official: UserId, draft_id: Option<i64>, now: DateTime<Utc>) -> Result<Confirmation> {
+    pub async fn confirm_draft(
+        &self,
+        official: UserId,
+        draft_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<Confirmation> {
         let mut tx = self.begin_write().await?;
-        let row: Option<(i64, String, String, bool, bool, String, i64, i64)> = sqlx::query_as(
+        let row: Option<DraftRow> = sqlx::query_as(
             "SELECT id, topic, areas, pin, urgent, body, not_before, expires_at FROM drafts WHERE official_id = ?1",
         )
         .bind(official.0 as i64)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some((id, topic, areas, pin, urgent, body, not_before, expires_at)) = row else {
+        let Some(DraftRow { id, topic, areas, pin, urgent, body, not_before, expires_at }) = row else {
             return Ok(Confirmation::NoDraft);
         };
         if draft_id.is_some_and(|asked| asked != id) {
@@ -136,14 +161,20 @@ impl Store {
     }
 
     /// Deletes the official's draft. Returns whether there was one to cancel.
-    pub async fn cancel_draft(&self, official: UserId, draft_id: Option<i64>, now: DateTime<Utc>) -> Result<bool> {
+    pub async fn cancel_draft(
+        &self,
+        official: UserId,
+        draft_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
         let mut tx = self.begin_write().await?;
-        let deleted: Option<i64> =
-            sqlx::query_scalar("DELETE FROM drafts WHERE official_id = ?1 AND (?2 IS NULL OR id = ?2) RETURNING id")
-                .bind(official.0 as i64)
-                .bind(draft_id)
-                .fetch_optional(&mut *tx)
-                .await?;
+        let deleted: Option<i64> = sqlx::query_scalar(
+            "DELETE FROM drafts WHERE official_id = ?1 AND (?2 IS NULL OR id = ?2) RETURNING id",
+        )
+        .bind(official.0 as i64)
+        .bind(draft_id)
+        .fetch_optional(&mut *tx)
+        .await?;
         if let Some(id) = deleted {
             audit::record(&mut tx, official, "cancel", &format!("draft {id}"), now).await?;
         }
@@ -153,7 +184,10 @@ impl Store {
 
     /// Deletes drafts past their expiry; returns how many.
     pub async fn purge_expired_drafts(&self, now: DateTime<Utc>) -> Result<u64> {
-        let result = sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1").bind(millis(now)).execute(&self.pool).await?;
+        let result = sqlx::query("DELETE FROM drafts WHERE expires_at <= ?1")
+            .bind(millis(now))
+            .execute(&self.pool)
+            .await?;
         Ok(result.rows_affected())
     }
 }

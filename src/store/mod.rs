@@ -16,8 +16,8 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use broadcasts::{Amended, BroadcastReport, BroadcastSummary, ChatFailure};
+pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
 pub use officials::{Official, Removal};
 pub use outbox::{Action, Job, Outcome};
@@ -70,5 +70,9 @@ fn areas_json(areas: &[AreaCode]) -> String {
 }
 
 fn parse_areas_json(json: &str) -> Vec<AreaCode> {
-    serde_json::from_str::<Vec<String>>(json).unwrap_or_default().into_iter().map(AreaCode::from_stored).collect()
+    serde_json::from_str::<Vec<String>>(json)
+        .unwrap_or_default()
+        .into_iter()
+        .map(AreaCode::from_stored)
+        .collect()
 }

@@ -94,7 +94,9 @@ impl Store {
             .await?;
         let Some(role) = role else { return Ok(Removal::NotAnOfficial) };
         if role == Role::Admin.as_str() {
-            let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM officials WHERE role = 'admin'").fetch_one(&mut *tx).await?;
+            let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM officials WHERE role = 'admin'")
+                .fetch_one(&mut *tx)
+                .await?;
             if admins <= 1 {
                 return Ok(Removal::LastAdmin);
             }

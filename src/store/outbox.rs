@@ -54,17 +54,20 @@ impl Store {
     /// twice; the count is logged.
     pub async fn reset_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
         let mut tx = self.begin_write().await?;
-        let sends = sqlx::query("UPDATE deliveries SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'")
-            .bind(millis(now))
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-        let amendments =
-            sqlx::query("UPDATE amendments SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'")
-                .bind(millis(now))
-                .execute(&mut *tx)
-                .await?
-                .rows_affected();
+        let sends = sqlx::query(
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'",
+        )
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let amendments = sqlx::query(
+            "UPDATE amendments SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'",
+        )
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
         tx.commit().await?;
         Ok(sends + amendments)
     }
@@ -113,7 +116,9 @@ impl Store {
         for (job, outcome) in results {
             match job.action {
                 Action::Send { .. } => record_send(&mut tx, job, outcome, now).await?,
-                Action::Edit { .. } | Action::Delete { .. } => record_amendment(&mut tx, job, outcome, now).await?,
+                Action::Edit { .. } | Action::Delete { .. } => {
+                    record_amendment(&mut tx, job, outcome, now).await?
+                }
             }
         }
         tx.commit().await?;
@@ -165,7 +170,11 @@ async fn claimable_sends(conn: &mut SqliteConnection, now: DateTime<Utc>, limit:
     Ok(rows.into_iter().map(job_from_row).collect())
 }
 
-async fn claimable_amendments(conn: &mut SqliteConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<Job>> {
+async fn claimable_amendments(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+) -> Result<Vec<Job>> {
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT a.broadcast_id, a.chat_id, a.attempts, b.topic, b.body, a.revision, b.pin, c.lang, c.kind,
                 d.message_id, a.kind
@@ -219,7 +228,12 @@ fn amendment_kind(action: Action) -> &'static str {
     }
 }
 
-async fn record_send(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
+async fn record_send(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let (broadcast, chat) = (job.broadcast_id, job.chat_id);
     match outcome {
         Outcome::Sent { message_id, pinned } => {
@@ -300,14 +314,21 @@ async fn record_send(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome, 
     Ok(())
 }
 
-async fn record_amendment(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome, now: DateTime<Utc>) -> Result<()> {
+async fn record_amendment(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    outcome: &Outcome,
+    now: DateTime<Utc>,
+) -> Result<()> {
     let (state, error, at) = match outcome {
         Outcome::Done | Outcome::Sent { .. } => ("done", None, now),
         Outcome::Retry { error, at } => ("pending", Some(error.clone()), *at),
         Outcome::Failed { error, .. } => ("failed", Some(error.clone()), now),
-        Outcome::Migrated { to } => {
-            ("failed", Some(format!("the group moved to supergroup {to}; its old messages stay as they are")), now)
-        }
+        Outcome::Migrated { to } => (
+            "failed",
+            Some(format!("the group moved to supergroup {to}; its old messages stay as they are")),
+            now,
+        ),
     };
     sqlx::query(
         "UPDATE amendments SET state = ?5, last_error = ?6, next_attempt_at = ?7,
@@ -337,15 +358,19 @@ async fn chat_is_gone(conn: &mut SqliteConnection, chat: i64, error: &str, now: 
         .bind(millis(now))
         .execute(&mut *conn)
         .await?;
-    sqlx::query("UPDATE deliveries SET state = 'failed', last_error = ?2 WHERE chat_id = ?1 AND state = 'pending'")
-        .bind(chat)
-        .bind(error)
-        .execute(&mut *conn)
-        .await?;
-    sqlx::query("UPDATE amendments SET state = 'failed', last_error = ?2 WHERE chat_id = ?1 AND state = 'pending'")
-        .bind(chat)
-        .bind(error)
-        .execute(&mut *conn)
-        .await?;
+    sqlx::query(
+        "UPDATE deliveries SET state = 'failed', last_error = ?2 WHERE chat_id = ?1 AND state = 'pending'",
+    )
+    .bind(chat)
+    .bind(error)
+    .execute(&mut *conn)
+    .await?;
+    sqlx::query(
+        "UPDATE amendments SET state = 'failed', last_error = ?2 WHERE chat_id = ?1 AND state = 'pending'",
+    )
+    .bind(chat)
+    .bind(error)
+    .execute(&mut *conn)
+    .await?;
     Ok(())
 }

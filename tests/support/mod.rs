@@ -5,3 +5,4 @@
 pub mod fake_telegram;
 pub mod test_app;
 pub mod updates;
+pub mod ward;

@@ -28,7 +28,12 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options { rate_global: 1000, rate_per_group_min: 10_000, rate_per_chat_sec: 1000, send_timeout_secs: 2 }
+        Options {
+            rate_global: 1000,
+            rate_per_group_min: 10_000,
+            rate_per_chat_sec: 1000,
+            send_timeout_secs: 2,
+        }
     }
 }
 

@@ -26,7 +26,9 @@ pub async fn report(bot: &Bot, chat: ChatId, official: &Official, args: &str, ct
     };
     match ctx.store.broadcast_report(id).await {
         Ok(Some(report)) => {
-            bot.send_message(chat, texts::report(lang, &report, ctx.timezone)).parse_mode(ParseMode::Html).await?;
+            bot.send_message(chat, texts::report(lang, &report, ctx.timezone))
+                .parse_mode(ParseMode::Html)
+                .await?;
             Ok(())
         }
         Ok(None) => reply_or_apologise(bot, chat, lang, Ok(texts::broadcast_not_found(lang, id))).await,
@@ -38,7 +40,9 @@ pub async fn edit(official: &Official, args: &str, ctx: &Context) -> Result<Stri
     let lang = official.lang;
     let args = args.trim_start();
     let (id, body) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
-    let (Ok(id), body) = (id.parse::<i64>(), body.trim()) else { return Ok(texts::broadcast_usage(lang, "edit")) };
+    let (Ok(id), body) = (id.parse::<i64>(), body.trim()) else {
+        return Ok(texts::broadcast_usage(lang, "edit"));
+    };
     if body.is_empty() {
         return Ok(texts::broadcast_usage(lang, "edit"));
     }
@@ -53,7 +57,9 @@ pub async fn edit(official: &Official, args: &str, ctx: &Context) -> Result<Stri
 }
 
 pub async fn recall(official: &Official, args: &str, ctx: &Context) -> Result<String> {
-    let Ok(id) = args.trim().parse::<i64>() else { return Ok(texts::broadcast_usage(official.lang, "recall")) };
+    let Ok(id) = args.trim().parse::<i64>() else {
+        return Ok(texts::broadcast_usage(official.lang, "recall"));
+    };
     let amended = ctx.store.recall_broadcast(id, official.user, ctx.clock.now()).await?;
     Ok(amended_reply(official, id, amended, ctx, texts::recall_queued))
 }

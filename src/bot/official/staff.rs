@@ -30,7 +30,9 @@ pub async fn change(official: &Official, args: &str, ctx: &Context) -> Result<St
                 None => Some(Role::Editor),
                 Some(role) => Role::parse(role),
             };
-            let (Ok(id), Some(role)) = (id.parse::<u64>(), role) else { return Ok(texts::official_usage(lang)) };
+            let (Ok(id), Some(role)) = (id.parse::<u64>(), role) else {
+                return Ok(texts::official_usage(lang));
+            };
             ctx.store.add_official(UserId(id), role, official.user, now).await?;
             Ok(texts::official_added(lang, id, role))
         }

@@ -21,10 +21,26 @@ pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp { command: "confirm", vi: "Gửi bản nháp đang chờ", en: "Send the pending draft" },
     CommandHelp { command: "cancel", vi: "Huỷ bản nháp đang chờ", en: "Discard the pending draft" },
-    CommandHelp { command: "broadcasts", vi: "Các thông báo gần đây (/dsgui)", en: "Recent announcements (/dsgui)" },
-    CommandHelp { command: "report", vi: "Báo cáo gửi: /report <số> (/baocao)", en: "Delivery report: /report <id> (/baocao)" },
-    CommandHelp { command: "edit", vi: "Sửa nội dung đã gửi: /edit <số> <nội dung mới>", en: "Edit a sent announcement: /edit <id> <new text>" },
-    CommandHelp { command: "recall", vi: "Thu hồi thông báo: /recall <số> (/thuhoi)", en: "Delete a sent announcement: /recall <id> (/thuhoi)" },
+    CommandHelp {
+        command: "broadcasts",
+        vi: "Các thông báo gần đây (/dsgui)",
+        en: "Recent announcements (/dsgui)",
+    },
+    CommandHelp {
+        command: "report",
+        vi: "Báo cáo gửi: /report <số> (/baocao)",
+        en: "Delivery report: /report <id> (/baocao)",
+    },
+    CommandHelp {
+        command: "edit",
+        vi: "Sửa nội dung đã gửi: /edit <số> <nội dung mới>",
+        en: "Edit a sent announcement: /edit <id> <new text>",
+    },
+    CommandHelp {
+        command: "recall",
+        vi: "Thu hồi thông báo: /recall <số> (/thuhoi)",
+        en: "Delete a sent announcement: /recall <id> (/thuhoi)",
+    },
 ];
 
 /// Commands only admin officials may use.
@@ -143,8 +159,12 @@ pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> Stri
     let problem = match (lang, error) {
         (Lang::Vi, PostError::MissingTopic) => "Thiếu chủ đề và nội dung.".to_owned(),
         (Lang::En, PostError::MissingTopic) => "The topic and text are missing.".to_owned(),
-        (Lang::Vi, PostError::UnknownTopic(topic)) => format!("Không có chủ đề «{topic}». Các chủ đề: {topics}."),
-        (Lang::En, PostError::UnknownTopic(topic)) => format!("There is no topic «{topic}». Topics: {topics}."),
+        (Lang::Vi, PostError::UnknownTopic(topic)) => {
+            format!("Không có chủ đề «{topic}». Các chủ đề: {topics}.")
+        }
+        (Lang::En, PostError::UnknownTopic(topic)) => {
+            format!("There is no topic «{topic}». Topics: {topics}.")
+        }
         (Lang::Vi, PostError::UnknownOption(option)) => {
             format!("Không hiểu tuỳ chọn «{option}». Tuỳ chọn: area=, pin, urgent.")
         }
@@ -160,10 +180,14 @@ pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> Stri
         (Lang::Vi, PostError::EmptyText) => "Thiếu nội dung thông báo.".to_owned(),
         (Lang::En, PostError::EmptyText) => "The announcement text is missing.".to_owned(),
         (Lang::Vi, PostError::TooLong { length, max }) => {
-            format!("Nội dung dài {length} ký tự, quá giới hạn {max} ký tự của một tin Telegram (đã trừ tiêu đề).")
+            format!(
+                "Nội dung dài {length} ký tự, quá giới hạn {max} ký tự của một tin Telegram (đã trừ tiêu đề)."
+            )
         }
         (Lang::En, PostError::TooLong { length, max }) => {
-            format!("The text is {length} characters long, over the {max} that fit in one Telegram message (after the heading).")
+            format!(
+                "The text is {length} characters long, over the {max} that fit in one Telegram message (after the heading)."
+            )
         }
     };
     let nothing = match lang {
@@ -259,15 +283,21 @@ pub fn button_cancel(lang: Lang) -> &'static str {
 
 pub fn confirmed(lang: Lang, broadcast_id: i64, recipients: u64) -> String {
     match lang {
-        Lang::Vi => format!("✅ Đã xác nhận thông báo #{broadcast_id}: đang gửi tới {recipients} nhóm/người. Xem /report {broadcast_id}."),
-        Lang::En => format!("✅ Announcement #{broadcast_id} confirmed: sending to {recipients} chats. See /report {broadcast_id}."),
+        Lang::Vi => format!(
+            "✅ Đã xác nhận thông báo #{broadcast_id}: đang gửi tới {recipients} nhóm/người. Xem /report {broadcast_id}."
+        ),
+        Lang::En => format!(
+            "✅ Announcement #{broadcast_id} confirmed: sending to {recipients} chats. See /report {broadcast_id}."
+        ),
     }
 }
 
 pub fn no_draft(lang: Lang) -> String {
     match lang {
         Lang::Vi => "Không có bản nháp nào đang chờ (có thể đã gửi hoặc đã huỷ). Soạn mới bằng /post.".into(),
-        Lang::En => "There is no pending draft (it may have been sent or discarded). Write one with /post.".into(),
+        Lang::En => {
+            "There is no pending draft (it may have been sent or discarded). Write one with /post.".into()
+        }
     }
 }
 
@@ -370,7 +400,8 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
         ),
     };
     for failure in &report.failed {
-        let _ = writeln!(text, "  • {} ({}): {}", html(&failure.title), failure.chat_id, html(&failure.reason));
+        let _ =
+            writeln!(text, "  • {} ({}): {}", html(&failure.title), failure.chat_id, html(&failure.reason));
     }
     let mut line = |vi: &str, en: &str, count: u64| {
         if count > 0 {
@@ -384,9 +415,19 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
     line("Đã xoá", "Deleted", report.deleted);
     line("Sửa/xoá đang chờ", "Edits/deletions pending", report.amendments_pending);
     if !report.amendment_failures.is_empty() {
-        text.push_str(if lang == Lang::Vi { "Sửa/xoá không được:\n" } else { "Edits/deletions that failed:\n" });
+        text.push_str(if lang == Lang::Vi {
+            "Sửa/xoá không được:\n"
+        } else {
+            "Edits/deletions that failed:\n"
+        });
         for failure in &report.amendment_failures {
-            let _ = writeln!(text, "  • {} ({}): {}", html(&failure.title), failure.chat_id, html(&failure.reason));
+            let _ = writeln!(
+                text,
+                "  • {} ({}): {}",
+                html(&failure.title),
+                failure.chat_id,
+                html(&failure.reason)
+            );
         }
     }
     if b.recalled {
@@ -403,10 +444,19 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
 
 pub fn broadcast_usage(lang: Lang, command: &str) -> String {
     match (lang, command) {
-        (Lang::Vi, "edit") => "Cách viết: /edit <số thông báo> <nội dung mới>, ví dụ /edit 12 Lịch thu gom đổi sang 19:00.".into(),
-        (Lang::En, "edit") => "Form: /edit <announcement id> <new text>, e.g. /edit 12 Collection moves to 19:00.".into(),
-        (Lang::Vi, _) => format!("Cách viết: /{command} <số thông báo>, ví dụ /{command} 12. Xem số ở /broadcasts."),
-        (Lang::En, _) => format!("Form: /{command} <announcement id>, e.g. /{command} 12. See the ids with /broadcasts."),
+        (Lang::Vi, "edit") => {
+            "Cách viết: /edit <số thông báo> <nội dung mới>, ví dụ /edit 12 Lịch thu gom đổi sang 19:00."
+                .into()
+        }
+        (Lang::En, "edit") => {
+            "Form: /edit <announcement id> <new text>, e.g. /edit 12 Collection moves to 19:00.".into()
+        }
+        (Lang::Vi, _) => {
+            format!("Cách viết: /{command} <số thông báo>, ví dụ /{command} 12. Xem số ở /broadcasts.")
+        }
+        (Lang::En, _) => {
+            format!("Form: /{command} <announcement id>, e.g. /{command} 12. See the ids with /broadcasts.")
+        }
     }
 }
 
@@ -426,8 +476,12 @@ pub fn already_recalled(lang: Lang, id: i64) -> String {
 
 pub fn edit_queued(lang: Lang, id: i64, chats: u64) -> String {
     match lang {
-        Lang::Vi => format!("Đang sửa thông báo #{id} ở {chats} nhóm/người đã nhận; nơi chưa nhận sẽ nhận bản mới. Xem /report {id}."),
-        Lang::En => format!("Editing announcement #{id} in {chats} chats that received it; the rest will get the new text. See /report {id}."),
+        Lang::Vi => format!(
+            "Đang sửa thông báo #{id} ở {chats} nhóm/người đã nhận; nơi chưa nhận sẽ nhận bản mới. Xem /report {id}."
+        ),
+        Lang::En => format!(
+            "Editing announcement #{id} in {chats} chats that received it; the rest will get the new text. See /report {id}."
+        ),
     }
 }
 

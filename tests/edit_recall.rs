@@ -1,0 +1,113 @@
+//! `/edit` and `/recall` change what was delivered, chat by chat, and report where they could not.
+
+mod support;
+
+use support::{
+    fake_telegram::Reply,
+    test_app::{ADMIN_ID, TestApp},
+    ward::{announcements, count, outbox_drained, post_and_confirm},
+};
+
+const GROUP: i64 = -701;
+const OTHER: i64 = -702;
+
+async fn delivered() -> TestApp {
+    let app = TestApp::spawn().await;
+    app.seed_chat(GROUP, "Tổ 3", Some("3"), &["meeting"]).await;
+    app.seed_chat(OTHER, "Tổ 4", Some("4"), &["meeting"]).await;
+    post_and_confirm(&app, ADMIN_ID, "meeting Họp tổ dân phố lúc 19:30 tối thứ Bảy").await;
+    outbox_drained(&app).await;
+    app
+}
+
+#[tokio::test]
+async fn edit_changes_the_text_in_every_chat_that_received_it() {
+    let app = delivered().await;
+    let reply = app.official_says(ADMIN_ID, "/edit 1 Họp tổ dân phố dời sang 20:00 <Chủ nhật>", 1).await;
+    assert!(reply[0].text.contains("Đang sửa thông báo #1 ở 2"), "{}", reply[0].text);
+    outbox_drained(&app).await;
+
+    let edits = app.telegram.calls_to("editMessageText");
+    assert_eq!(edits.len(), 2);
+    for chat in [GROUP, OTHER] {
+        let sent = &announcements(&app, chat)[0];
+        let edit = edits.iter().find(|c| c.body["chat_id"] == chat).expect("edited");
+        assert_eq!(edit.body["message_id"], sent.message_id);
+        assert!(edit.body["text"].as_str().unwrap().ends_with("dời sang 20:00 &lt;Chủ nhật&gt;"));
+    }
+    let report = app.official_says(ADMIN_ID, "/report 1", 1).await;
+    assert!(report[0].text.contains("Đã sửa: 2"), "{}", report[0].text);
+    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'edit'").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn recall_deletes_everywhere_it_can_and_reports_where_telegram_refused() {
+    let app = delivered().await;
+    app.telegram.script_method(
+        "deleteMessage",
+        OTHER,
+        Reply::Error { code: 400, description: "Bad Request: message can't be deleted for everyone".into() },
+    );
+    let reply = app.official_says(ADMIN_ID, "/thuhoi 1", 1).await;
+    assert!(reply[0].text.contains("Đang thu hồi thông báo #1"), "{}", reply[0].text);
+    outbox_drained(&app).await;
+
+    let deletions = app.telegram.calls_to("deleteMessage");
+    assert_eq!(deletions.len(), 2);
+    let report = app.official_says(ADMIN_ID, "/baocao 1", 1).await;
+    let report = &report[0].text;
+    assert!(report.contains("Đã xoá: 1"), "{report}");
+    assert!(
+        report.contains("Tổ 4 (-702): delete: Bad Request: message can't be deleted for everyone"),
+        "{report}"
+    );
+    assert!(report.contains("Đã thu hồi"), "{report}");
+
+    let again = app.official_says(ADMIN_ID, "/recall 1", 1).await;
+    assert!(again[0].text.contains("đã bị thu hồi"), "{}", again[0].text);
+    let edit = app.official_says(ADMIN_ID, "/edit 1 Nội dung mới", 1).await;
+    assert!(edit[0].text.contains("đã bị thu hồi"), "{}", edit[0].text);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn recall_before_delivery_means_the_rest_never_receive_it() {
+    let app = TestApp::spawn().await;
+    app.seed_chat(GROUP, "Tổ 3", Some("3"), &["meeting"]).await;
+    app.telegram.script(GROUP, Reply::RetryAfter(60));
+    post_and_confirm(&app, ADMIN_ID, "meeting Họp").await;
+    app.eventually("the send waits for its retry", || async {
+        count(&app, "SELECT count(*) FROM deliveries WHERE state = 'pending' AND last_error IS NOT NULL")
+            .await
+            == 1
+    })
+    .await;
+
+    app.official_says(ADMIN_ID, "/recall 1", 1).await;
+    app.clock.advance(chrono::Duration::minutes(2));
+    app.settle(GROUP).await;
+    outbox_drained(&app).await;
+    assert!(announcements(&app, GROUP).is_empty());
+    assert_eq!(count(&app, "SELECT count(*) FROM deliveries WHERE state = 'cancelled'").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn bad_ids_get_the_form() {
+    let app = delivered().await;
+    for (command, expected) in [
+        ("/edit", "/edit <số thông báo> <nội dung mới>"),
+        ("/edit 1", "/edit <số thông báo> <nội dung mới>"),
+        ("/edit 99 Mới", "Không có thông báo #99"),
+        ("/recall x", "/recall <số thông báo>"),
+        ("/report", "/report <số thông báo>"),
+        ("/report 42", "Không có thông báo #42"),
+    ] {
+        let reply = app.official_says(ADMIN_ID, command, 1).await;
+        assert!(reply[0].text.contains(expected), "{command}: {}", reply[0].text);
+    }
+    let list = app.official_says(ADMIN_ID, "/dsgui", 1).await;
+    assert!(list[0].text.contains("#1 · ") && list[0].text.contains("2/2"), "{}", list[0].text);
+    app.stop().await;
+}
