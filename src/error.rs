@@ -12,7 +12,6 @@ pub enum Error {
     // teloxide already strips the token from the URLs inside network errors.
     #[error("telegram: {0}")]
     Telegram(#[from] teloxide::RequestError),
-
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -36,7 +36,8 @@ impl PostRequest {
         if catalog.get(&topic).is_none() {
             return Err(PostError::UnknownTopic(topic));
         }
-        let mut request = PostRequest { topic, areas: Vec::new(), pin: false, urgent: false, body: String::new() };
+        let mut request =
+            PostRequest { topic, areas: Vec::new(), pin: false, urgent: false, body: String::new() };
         loop {
             let before = rest;
             let Some(word) = next_word(&mut rest) else { break };
@@ -44,7 +45,9 @@ impl PostRequest {
                 "--" => break,
                 "pin" | "ghim" => request.pin = true,
                 "urgent" | "khan" => request.urgent = true,
-                lower if lower.starts_with("area=") => request.areas.extend(parse_areas(&word["area=".len()..])?),
+                lower if lower.starts_with("area=") => {
+                    request.areas.extend(parse_areas(&word["area=".len()..])?)
+                }
                 _ if word.contains('=') => return Err(PostError::UnknownOption(word.to_owned())),
                 _ => {
                     rest = before;
