@@ -3,11 +3,17 @@
 mod announcement;
 mod area;
 mod lang;
+mod local_time;
+mod quiet_hours;
 mod role;
+mod schedule;
 mod topic;
 
 pub use announcement::{MAX_MESSAGE_LEN, PostError, PostRequest, max_body_len, render};
 pub use area::{AreaArg, AreaCode, AreaError};
 pub use lang::Lang;
+pub use local_time::{TimeError, local_to_utc, parse_date, parse_duration, parse_time};
+pub use quiet_hours::{QuietHours, QuietHoursError};
 pub use role::Role;
+pub use schedule::{CronExpr, Schedule, When, WhenError, WindowError, split_when};
 pub use topic::{Topic, TopicCatalog, TopicSelection, UnknownTopics};
