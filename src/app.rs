@@ -14,6 +14,7 @@ use crate::{
     delivery::{OutboxSignal, Worker},
     domain::TopicCatalog,
     error::Result,
+    scheduler::Scheduler,
     store::Store,
 };
 
@@ -52,6 +53,15 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
     // Aborted if `run` itself is dropped, so that nothing outlives it.
     let worker = AbortOnDropHandle::new(tokio::spawn(worker.run(shutdown.clone())));
 
+    let scheduler = Scheduler {
+        store: store.clone(),
+        clock: clock.clone(),
+        timezone: settings.timezone,
+        catchup: settings.catchup,
+        outbox: outbox.clone(),
+    };
+    let scheduler = AbortOnDropHandle::new(tokio::spawn(scheduler.run(shutdown.clone())));
+
     let context = Arc::new(Context {
         store,
         topics,
@@ -59,6 +69,7 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         timezone: settings.timezone,
         clock,
         outbox,
+        quiet_hours: settings.quiet_hours,
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
         .dependencies(dptree::deps![context])
@@ -78,6 +89,7 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
     // The dispatcher also stops on its own (a fatal polling error): the worker must stop too.
     shutdown.cancel();
     worker.await.expect("the delivery worker never panics")?;
+    scheduler.await.expect("the scheduler never panics")?;
     tracing::info!("stopped");
     Ok(())
 }

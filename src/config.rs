@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 use clap::Args;
 use teloxide::types::UserId;
 
-use crate::domain::Lang;
+use crate::domain::{Lang, QuietHours, parse_duration};
 
 /// The Bot API server used when `TELOXIDE_API_URL` is not set.
 const TELEGRAM_API_URL: &str = "https://api.telegram.org";
@@ -57,6 +57,14 @@ pub struct RawSettings {
     /// Seconds to wait for Telegram to answer one send before retrying it later.
     #[arg(long = "send-timeout", env = "LOA_SEND_TIMEOUT", default_value = "15")]
     pub send_timeout: String,
+
+    /// Local hours in which non-urgent messages are not sent, as HH:MM-HH:MM, or off.
+    #[arg(long = "quiet-hours", env = "LOA_QUIET_HOURS", default_value = "22:00-06:00")]
+    pub quiet_hours: String,
+
+    /// After downtime, reminder fires missed by at most this long are still sent (e.g. 30m, 2h, 0).
+    #[arg(long = "catchup", env = "LOA_CATCHUP", default_value = "30m")]
+    pub catchup: String,
 }
 
 /// Validated settings.
@@ -70,6 +78,8 @@ pub struct Settings {
     pub default_lang: Lang,
     pub rates: Rates,
     pub send_timeout: Duration,
+    pub quiet_hours: Option<QuietHours>,
+    pub catchup: chrono::Duration,
 }
 
 /// Telegram's sending limits, as the delivery worker keeps them.
@@ -123,6 +133,8 @@ impl fmt::Debug for Settings {
             .field("default_lang", &self.default_lang)
             .field("rates", &self.rates)
             .field("send_timeout", &self.send_timeout)
+            .field("quiet_hours", &self.quiet_hours)
+            .field("catchup", &self.catchup)
             .finish()
     }
 }
@@ -150,6 +162,16 @@ impl RawSettings {
                 per_chat_per_sec: positive("LOA_RATE_PER_CHAT_SEC", &self.rate_per_chat_sec)?,
             },
             send_timeout: Duration::from_secs(positive("LOA_SEND_TIMEOUT", &self.send_timeout)?.into()),
+            quiet_hours: QuietHours::parse(&self.quiet_hours).map_err(|_| SettingError {
+                variable: "LOA_QUIET_HOURS",
+                problem: format!("{:?} is not a span of local hours", self.quiet_hours),
+                expected: "HH:MM-HH:MM such as 22:00-06:00, or off",
+            })?,
+            catchup: parse_duration(&self.catchup).map_err(|_| SettingError {
+                variable: "LOA_CATCHUP",
+                problem: format!("{:?} is not a duration", self.catchup),
+                expected: "a duration such as 30m, 2h, 90s or 0",
+            })?,
         })
     }
 }
@@ -237,6 +259,8 @@ mod tests {
             rate_per_group_min: "20".into(),
             rate_per_chat_sec: "1".into(),
             send_timeout: "15".into(),
+            quiet_hours: "22:00-06:00".into(),
+            catchup: "30m".into(),
         }
     }
 
@@ -247,6 +271,10 @@ mod tests {
         assert_eq!(settings.timezone, chrono_tz::Asia::Ho_Chi_Minh);
         assert_eq!(settings.default_lang, Lang::Vi);
         assert!(settings.admins.is_empty());
+        assert_eq!(settings.quiet_hours.map(|q| q.to_string()).as_deref(), Some("22:00-06:00"));
+        assert_eq!(settings.catchup, chrono::Duration::minutes(30));
+        let off = RawSettings { quiet_hours: "off".into(), ..raw() }.validate().unwrap();
+        assert_eq!(off.quiet_hours, None);
     }
 
     #[test]
@@ -278,6 +306,8 @@ mod tests {
             (RawSettings { rate_per_group_min: "-1".into(), ..raw() }, "LOA_RATE_PER_GROUP_MIN"),
             (RawSettings { rate_per_chat_sec: "fast".into(), ..raw() }, "LOA_RATE_PER_CHAT_SEC"),
             (RawSettings { send_timeout: "".into(), ..raw() }, "LOA_SEND_TIMEOUT"),
+            (RawSettings { quiet_hours: "22-6".into(), ..raw() }, "LOA_QUIET_HOURS"),
+            (RawSettings { catchup: "soon".into(), ..raw() }, "LOA_CATCHUP"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

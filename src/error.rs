@@ -12,6 +12,8 @@ pub enum Error {
     // teloxide already strips the token from the URLs inside network errors.
     #[error("telegram: {0}")]
     Telegram(#[from] teloxide::RequestError),
+    #[error("scheduler: {0}")]
+    Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

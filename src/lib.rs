@@ -8,7 +8,8 @@
 //!    [`bot::texts`] in the chat's language.
 //! 2. **A row becomes delivered messages.** Confirming a post writes a broadcast and one
 //!    delivery row per recipient chat in one transaction ([`store`]); the [`delivery`] worker
-//!    sends what is owed, paced under Telegram's limits, and records each outcome.
+//!    sends what is owed, paced under Telegram's limits, and records each outcome. The
+//!    [`scheduler`] turns reminders' due fires into broadcasts the same way.
 //!
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
@@ -21,4 +22,5 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod scheduler;
 pub mod store;

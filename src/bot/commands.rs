@@ -19,6 +19,10 @@ pub enum ResidentCommand {
     #[command(aliases = ["to"])]
     Area(String),
     Lang(String),
+    #[command(aliases = ["lich"])]
+    Upcoming,
+    #[command(aliases = ["tinmoi"])]
+    Latest,
 }
 
 /// Commands for ward officials, in a private chat with the bot.
@@ -29,8 +33,18 @@ pub enum OfficialCommand {
     Official(String),
     #[command(aliases = ["dang"])]
     Post(String),
+    #[command(aliases = ["hengio"])]
+    At(String),
     Confirm,
+    #[command(aliases = ["huynhac"])]
     Cancel(String),
+    #[command(aliases = ["nhac"])]
+    Remind(String),
+    #[command(aliases = ["dsnhac"])]
+    Reminders,
+    Pause(String),
+    Resume(String),
+    Skip(String),
     #[command(aliases = ["dsgui"])]
     Broadcasts,
     #[command(aliases = ["baocao"])]

@@ -24,7 +24,7 @@ pub use menu::register_menu;
 use crate::{
     clock::Clock,
     delivery::OutboxSignal,
-    domain::{Lang, TopicCatalog},
+    domain::{Lang, QuietHours, TopicCatalog},
     error::{Error, Result},
     store::{ChatInfo, ChatKind, Store},
 };
@@ -38,6 +38,7 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker when new work is written.
     pub outbox: OutboxSignal,
+    pub quiet_hours: Option<QuietHours>,
 }
 
 impl Context {

@@ -10,6 +10,7 @@ use super::{
 use crate::{
     domain::{AreaArg, Lang, UnknownTopics},
     error::Result,
+    scheduler::schedule_of,
     store::ChatSettings,
 };
 
@@ -89,6 +90,17 @@ async fn answer(
             }
             Err(error) => Ok(texts::area_invalid(lang, &error)),
         },
+        ResidentCommand::Upcoming => {
+            Ok(texts::upcoming(lang, &upcoming(ctx, chat).await?, &ctx.topics, ctx.timezone))
+        }
+        ResidentCommand::Latest => {
+            let latest = ctx.store.latest_for_chat(chat, LATEST).await?;
+            let items: Vec<_> = latest
+                .into_iter()
+                .map(|a| texts::Delivered { at: a.at, topic: a.topic, body: a.body })
+                .collect();
+            Ok(texts::latest(lang, &items, &ctx.topics, ctx.timezone))
+        }
         ResidentCommand::Lang(args) => match Lang::parse(&args) {
             Some(new_lang) => {
                 ctx.store.set_lang(chat, new_lang).await?;
@@ -97,4 +109,34 @@ async fn answer(
             None => Ok(texts::lang_usage(lang, &args)),
         },
     }
+}
+
+/// How many announcements `/latest` shows, and how far ahead and how many lines `/upcoming` does.
+const LATEST: u32 = 5;
+const UPCOMING_DAYS: i64 = 7;
+const UPCOMING_LINES: usize = 20;
+
+/// What will reach the chat in the coming week: fires of the reminders for its topics and area,
+/// and announcements confirmed for a later time. Soonest first.
+async fn upcoming(ctx: &Context, chat: i64) -> Result<Vec<texts::Upcoming>> {
+    let now = ctx.clock.now();
+    let until = now + chrono::Duration::days(UPCOMING_DAYS);
+    let mut items = Vec::new();
+    for reminder in ctx.store.reminders_for_chat(chat).await? {
+        let Ok(schedule) = schedule_of(&reminder) else { continue };
+        let mut fire = reminder.next_fire_at;
+        while let Some(at) = fire.filter(|at| *at <= until) {
+            items.push(texts::Upcoming { at, topic: reminder.topic.clone(), body: reminder.body.clone() });
+            if items.len() >= UPCOMING_LINES {
+                break;
+            }
+            fire = schedule.next_fire_after(at, ctx.timezone);
+        }
+    }
+    for later in ctx.store.scheduled_for_chat(chat, now, until).await? {
+        items.push(texts::Upcoming { at: later.at, topic: later.topic, body: later.body });
+    }
+    items.sort_by_key(|item| item.at);
+    items.truncate(UPCOMING_LINES);
+    Ok(items)
 }

@@ -1,6 +1,8 @@
 //! An official's announcement: the `/post` arguments, and the message residents see.
 
-use super::{AreaCode, AreaError, Lang, Topic, TopicCatalog};
+use chrono::NaiveDate;
+
+use super::{AreaCode, AreaError, Lang, TimeError, Topic, TopicCatalog, parse_date};
 
 /// Telegram's limit on a message's text, counted in UTF-16 units after markup is parsed.
 pub const MAX_MESSAGE_LEN: usize = 4096;
@@ -24,13 +26,40 @@ pub enum PostError {
     UnknownOption(String),
     BadArea(String, AreaError),
     EmptyText,
-    TooLong { length: usize, max: usize },
+    TooLong {
+        length: usize,
+        max: usize,
+    },
+    /// `from=` or `to=` with something that is not a date.
+    BadDate(TimeError),
+}
+
+/// A campaign's dates, from `from=YYYY-MM-DD` and `to=YYYY-MM-DD` (recurring reminders only).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Window {
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
 }
 
 impl PostRequest {
     /// Parses the arguments of `/post`. Options come before the text in any order; `--` ends
     /// them, so a text may itself begin with `pin` or `a=b`.
     pub fn parse(args: &str, catalog: &TopicCatalog) -> Result<PostRequest, PostError> {
+        Self::parse_options(args, catalog, None)
+    }
+
+    /// Like [`PostRequest::parse`], and also takes `from=` and `to=` dates.
+    pub fn parse_with_window(args: &str, catalog: &TopicCatalog) -> Result<(PostRequest, Window), PostError> {
+        let mut window = Window::default();
+        let request = Self::parse_options(args, catalog, Some(&mut window))?;
+        Ok((request, window))
+    }
+
+    fn parse_options(
+        args: &str,
+        catalog: &TopicCatalog,
+        mut window: Option<&mut Window>,
+    ) -> Result<PostRequest, PostError> {
         let mut rest = args.trim_start();
         let topic = next_word(&mut rest).ok_or(PostError::MissingTopic)?.to_lowercase();
         if catalog.get(&topic).is_none() {
@@ -47,6 +76,16 @@ impl PostRequest {
                 "urgent" | "khan" => request.urgent = true,
                 lower if lower.starts_with("area=") => {
                     request.areas.extend(parse_areas(&word["area=".len()..])?)
+                }
+                lower if window.is_some() && (lower.starts_with("from=") || lower.starts_with("to=")) => {
+                    let (key, value) = word.split_once('=').expect("the word has =");
+                    let date = parse_date(value).map_err(PostError::BadDate)?;
+                    let window = window.as_deref_mut().expect("checked above");
+                    if key.eq_ignore_ascii_case("from") {
+                        window.from = Some(date);
+                    } else {
+                        window.to = Some(date);
+                    }
                 }
                 _ if word.contains('=') => return Err(PostError::UnknownOption(word.to_owned())),
                 _ => {
@@ -162,6 +201,23 @@ mod tests {
         assert_eq!(parse("waste aera=5 Hello"), Err(PostError::UnknownOption("aera=5".into())));
         assert_eq!(parse("waste area=5 pin"), Err(PostError::EmptyText));
         assert!(matches!(parse("waste area=5,tổ Hello"), Err(PostError::BadArea(code, _)) if code == "tổ"));
+    }
+
+    #[test]
+    fn reminders_also_take_a_window_and_posts_do_not() {
+        let (request, window) =
+            PostRequest::parse_with_window("waste from=2026-06-01 to=2026-08-31 Hi", &catalog()).unwrap();
+        assert_eq!(request.body, "Hi");
+        assert_eq!(window.from, NaiveDate::from_ymd_opt(2026, 6, 1));
+        assert_eq!(window.to, NaiveDate::from_ymd_opt(2026, 8, 31));
+        assert_eq!(
+            parse("waste from=2026-06-01 Hi"),
+            Err(PostError::UnknownOption("from=2026-06-01".into()))
+        );
+        assert!(matches!(
+            PostRequest::parse_with_window("waste to=2026-02-30 Hi", &catalog()),
+            Err(PostError::BadDate(_))
+        ));
     }
 
     #[test]

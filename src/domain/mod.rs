@@ -9,7 +9,7 @@ mod role;
 mod schedule;
 mod topic;
 
-pub use announcement::{MAX_MESSAGE_LEN, PostError, PostRequest, max_body_len, render};
+pub use announcement::{MAX_MESSAGE_LEN, PostError, PostRequest, Window, max_body_len, render};
 pub use area::{AreaArg, AreaCode, AreaError};
 pub use lang::Lang;
 pub use local_time::{TimeError, local_to_utc, parse_date, parse_duration, parse_time};

@@ -250,6 +250,57 @@ impl Store {
     }
 }
 
+/// An announcement as a chat sees it in a list: when, what topic, what text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatAnnouncement {
+    pub at: DateTime<Utc>,
+    pub topic: String,
+    pub body: String,
+}
+
+impl Store {
+    /// The last `limit` announcements delivered to a chat, newest first.
+    pub async fn latest_for_chat(&self, chat_id: i64, limit: u32) -> Result<Vec<ChatAnnouncement>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT d.sent_at, b.topic, b.body FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+             WHERE d.chat_id = ?1 AND d.state = 'sent' AND b.recalled_at IS NULL
+             ORDER BY d.sent_at DESC LIMIT ?2",
+        )
+        .bind(chat_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, topic, body)| ChatAnnouncement { at: from_millis(at), topic, body })
+            .collect())
+    }
+
+    /// Announcements confirmed for a later time (`/at`, or held by quiet hours) that are owed to
+    /// a chat before `until`.
+    pub async fn scheduled_for_chat(
+        &self,
+        chat_id: i64,
+        now: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Result<Vec<ChatAnnouncement>> {
+        let rows: Vec<(i64, String, String)> = sqlx::query_as(
+            "SELECT b.not_before, b.topic, b.body FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+             WHERE d.chat_id = ?1 AND d.state = 'pending' AND b.not_before > ?2 AND b.not_before <= ?3
+             ORDER BY b.not_before",
+        )
+        .bind(chat_id)
+        .bind(millis(now))
+        .bind(millis(until))
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(at, topic, body)| ChatAnnouncement { at: from_millis(at), topic, body })
+            .collect())
+    }
+}
+
 async fn failures(store: &Store, statement: &'static str, id: i64) -> Result<Vec<ChatFailure>> {
     let rows: Vec<(i64, String, String)> = sqlx::query_as(statement).bind(id).fetch_all(&store.pool).await?;
     Ok(rows.into_iter().map(|(chat_id, title, reason)| ChatFailure { chat_id, title, reason }).collect())

@@ -1,7 +1,7 @@
 use chrono::{DateTime, Utc};
 use teloxide::types::UserId;
 
-use super::{Store, areas_json, audit, millis};
+use super::{Store, areas_json, audit, from_millis, millis};
 use crate::{domain::PostRequest, error::Result};
 
 /// An announcement awaiting its official's confirmation.
@@ -17,7 +17,7 @@ pub struct Draft {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Confirmation {
     /// The broadcast and its deliveries were written.
-    Created { broadcast_id: i64, recipients: u64 },
+    Created { broadcast_id: i64, recipients: u64, not_before: DateTime<Utc> },
     /// The official has no draft (never posted, cancelled, or already confirmed).
     NoDraft,
     /// The draft is older than its expiry; it is deleted.
@@ -36,16 +36,6 @@ struct DraftRow {
     body: String,
     not_before: i64,
     expires_at: i64,
-}
-
-/// Picks the recipients of a broadcast: active chats subscribed to topic ?1, and when the JSON
-/// array ?2 is not empty, bound to one of its areas. Shared by the preview count and the
-/// fan-out so that the preview's number is the number of deliveries.
-macro_rules! recipients {
-    () => {
-        "FROM chats c JOIN subscriptions s ON s.chat_id = c.id AND s.topic = ?1
-         WHERE c.active = 1 AND (?2 = '[]' OR c.area IN (SELECT value FROM json_each(?2)))"
-    };
 }
 
 impl Store {
@@ -102,11 +92,13 @@ impl Store {
     /// Turns the official's draft into a broadcast with one pending delivery per recipient chat,
     /// in one transaction. `draft_id` (from a button) must name the current draft; the text
     /// command `/confirm` passes `None`. Confirming twice finds no draft the second time, so a
-    /// double tap sends nothing more.
+    /// double tap sends nothing more. `quiet_until`: when quiet hours end, if they are on now;
+    /// a non-urgent draft waits for it.
     pub async fn confirm_draft(
         &self,
         official: UserId,
         draft_id: Option<i64>,
+        quiet_until: Option<DateTime<Utc>>,
         now: DateTime<Utc>,
     ) -> Result<Confirmation> {
         let mut tx = self.begin_write().await?;
@@ -128,6 +120,10 @@ impl Store {
             tx.commit().await?;
             return Ok(Confirmation::Expired);
         }
+        let not_before = match quiet_until {
+            Some(until) if !urgent => not_before.max(millis(until)),
+            _ => not_before,
+        };
         let broadcast_id: i64 = sqlx::query_scalar(
             "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
@@ -157,7 +153,7 @@ impl Store {
         let detail = format!("draft {id} -> broadcast {broadcast_id} to {recipients} chats");
         audit::record(&mut tx, official, "confirm", &detail, now).await?;
         tx.commit().await?;
-        Ok(Confirmation::Created { broadcast_id, recipients })
+        Ok(Confirmation::Created { broadcast_id, recipients, not_before: from_millis(not_before) })
     }
 
     /// Deletes the official's draft. Returns whether there was one to cancel.

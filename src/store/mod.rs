@@ -1,12 +1,23 @@
 //! SQLite access. Every query of the program lives in this module, one file per table family;
 //! every statement is static SQL with bound parameters.
 
+/// Picks the recipients of a broadcast: active chats subscribed to topic ?1, and when the JSON
+/// array ?2 is not empty, bound to one of its areas. Shared by the preview count and every
+/// fan-out, so that the preview's number is the number of deliveries.
+macro_rules! recipients {
+    () => {
+        "FROM chats c JOIN subscriptions s ON s.chat_id = c.id AND s.topic = ?1
+         WHERE c.active = 1 AND (?2 = '[]' OR c.area IN (SELECT value FROM json_each(?2)))"
+    };
+}
+
 mod audit;
 mod broadcasts;
 mod chats;
 mod drafts;
 mod officials;
 mod outbox;
+mod reminders;
 mod subscriptions;
 
 use std::{str::FromStr, time::Duration};
@@ -16,11 +27,12 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use broadcasts::{Amended, BroadcastReport, BroadcastSummary, ChatFailure};
+pub use broadcasts::{Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure};
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
 pub use officials::{Official, Removal};
 pub use outbox::{Action, Job, Outcome};
+pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
 
 use crate::{domain::AreaCode, error::Result};
 

@@ -24,6 +24,8 @@ pub struct Options {
     pub rate_per_group_min: u32,
     pub rate_per_chat_sec: u32,
     pub send_timeout_secs: u32,
+    pub quiet_hours: String,
+    pub catchup: String,
 }
 
 impl Default for Options {
@@ -33,6 +35,8 @@ impl Default for Options {
             rate_per_group_min: 10_000,
             rate_per_chat_sec: 1000,
             send_timeout_secs: 2,
+            quiet_hours: "22:00-06:00".into(),
+            catchup: "30m".into(),
         }
     }
 }
@@ -88,6 +92,8 @@ impl TestApp {
             rate_per_group_min: self.options.rate_per_group_min.to_string(),
             rate_per_chat_sec: self.options.rate_per_chat_sec.to_string(),
             send_timeout: self.options.send_timeout_secs.to_string(),
+            quiet_hours: self.options.quiet_hours.clone(),
+            catchup: self.options.catchup.clone(),
         }
         .validate()
         .expect("test settings");

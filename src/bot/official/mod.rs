@@ -3,6 +3,7 @@
 
 mod broadcasts;
 mod posting;
+mod reminders;
 mod staff;
 
 use std::sync::Arc;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 pub use posting::button;
+use reminders::Change;
 
 use super::{Context, OfficialCommand, texts};
 use crate::{
@@ -40,8 +42,18 @@ pub async fn handle(bot: Bot, message: Message, command: OfficialCommand, ctx: A
         OfficialCommand::Officials => staff::list(&official, &ctx).await,
         OfficialCommand::Official(args) => staff::change(&official, &args, &ctx).await,
         OfficialCommand::Post(args) => return posting::post(&bot, chat, &official, &args, &ctx).await,
+        OfficialCommand::At(args) => return posting::at(&bot, chat, &official, &args, &ctx).await,
         OfficialCommand::Confirm => posting::confirm(&official, None, &ctx).await,
-        OfficialCommand::Cancel(_) => posting::cancel(&official, None, &ctx).await,
+        // With an id it ends a reminder; without one it discards the pending draft.
+        OfficialCommand::Cancel(args) if args.trim().is_empty() => {
+            posting::cancel(&official, None, &ctx).await
+        }
+        OfficialCommand::Cancel(args) => reminders::change(&official, &args, Change::Cancel, &ctx).await,
+        OfficialCommand::Remind(args) => reminders::remind(&official, &args, &ctx).await,
+        OfficialCommand::Reminders => reminders::list(&official, &ctx).await,
+        OfficialCommand::Pause(args) => reminders::change(&official, &args, Change::Pause, &ctx).await,
+        OfficialCommand::Resume(args) => reminders::change(&official, &args, Change::Resume, &ctx).await,
+        OfficialCommand::Skip(args) => reminders::skip(&official, &args, &ctx).await,
         OfficialCommand::Broadcasts => broadcasts::list(&official, &ctx).await,
         OfficialCommand::Report(args) => return broadcasts::report(&bot, chat, &official, &args, &ctx).await,
         OfficialCommand::Edit(args) => broadcasts::edit(&official, &args, &ctx).await,

@@ -1,8 +1,8 @@
-//! `/post`, its preview, and its confirmation by button or by `/confirm` and `/cancel`.
+//! `/post` and `/at`, their preview, and confirmation by button or by `/confirm` and `/cancel`.
 
 use std::sync::Arc;
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 use teloxide::{
     prelude::*,
     types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode},
@@ -11,54 +11,116 @@ use teloxide::{
 use super::Official;
 use crate::{
     bot::{Context, reply_or_apologise, texts},
-    domain::{PostRequest, render},
+    domain::{PostRequest, local_to_utc, parse_date, parse_time, render},
     error::Result,
     store::Confirmation,
 };
 
 /// An unconfirmed draft is discarded after this long.
 const DRAFT_LIFETIME: Duration = Duration::minutes(30);
+const CONFIRM: &str = "confirm:";
+const CANCEL: &str = "cancel:";
 
-/// Validates the post and answers with two messages: exactly what residents will see, then
-/// the facts (topic, areas, reach) with the Send and Cancel buttons. Nothing is sent yet.
+/// `/post`: an announcement that goes out once confirmed.
 pub async fn post(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
-    let lang = official.lang;
-    let outcome = async {
-        let request = match PostRequest::parse(args, &ctx.topics) {
-            Ok(request) => request,
-            Err(error) => return Ok(Err(texts::post_error(lang, &error, &ctx.topics))),
-        };
-        let known = ctx.store.known_areas().await?;
-        let unknown: Vec<_> = request.areas.iter().filter(|area| !known.contains(area)).cloned().collect();
-        if !unknown.is_empty() {
-            return Ok(Err(texts::unknown_areas(lang, &unknown, &known)));
-        }
-        let recipients = ctx.store.recipient_count(&request).await?;
-        if recipients == 0 {
-            return Ok(Err(texts::no_recipients(lang)));
-        }
-        let now = ctx.clock.now();
-        let draft = ctx.store.save_draft(official.user, &request, now, now + DRAFT_LIFETIME, now).await?;
-        Ok(Ok((draft, recipients)))
+    match PostRequest::parse(args, &ctx.topics) {
+        Ok(request) => preview(bot, chat, official, request, None, ctx).await,
+        Err(error) => reply(bot, chat, official, texts::post_error(official.lang, &error, &ctx.topics)).await,
     }
-    .await;
-    let (draft, recipients) = match outcome {
-        Ok(Ok(saved)) => saved,
-        Ok(Err(refusal)) => return reply_or_apologise(bot, chat, lang, Ok(refusal)).await,
+}
+
+/// `/at <YYYY-MM-DD> <HH:MM> ...`: an announcement that goes out at a local time.
+pub async fn at(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
+    let lang = official.lang;
+    let (date, rest) = first_word(args);
+    let (time, rest) = first_word(rest);
+    if time.is_empty() {
+        let missing = match lang {
+            crate::domain::Lang::Vi => "Thiếu ngày và giờ.",
+            crate::domain::Lang::En => "The date and time are missing.",
+        };
+        return reply(bot, chat, official, texts::at_usage(lang, missing)).await;
+    }
+    let parsed = parse_date(date).and_then(|date| Ok((date, parse_time(time)?)));
+    let send_at = parsed.and_then(|(date, time)| Ok((local_to_utc(date, time, ctx.timezone)?, time)));
+    let (send_at, time) = match send_at {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return reply(bot, chat, official, texts::at_usage(lang, &texts::time_error(lang, &error))).await;
+        }
+    };
+    if send_at <= ctx.clock.now() {
+        return reply(bot, chat, official, texts::in_the_past(lang, send_at, ctx.timezone)).await;
+    }
+    let request = match PostRequest::parse(rest, &ctx.topics) {
+        Ok(request) => request,
+        Err(error) => return reply(bot, chat, official, texts::post_error(lang, &error, &ctx.topics)).await,
+    };
+    if let Some(quiet) = ctx.quiet_hours.filter(|quiet| !request.urgent && quiet.contains(time)) {
+        return reply(bot, chat, official, texts::quiet_hours_refusal(lang, time, quiet, false)).await;
+    }
+    preview(bot, chat, official, request, Some(send_at), ctx).await
+}
+
+fn first_word(text: &str) -> (&str, &str) {
+    let text = text.trim_start();
+    text.split_once(char::is_whitespace).unwrap_or((text, ""))
+}
+
+async fn reply(bot: &Bot, chat: ChatId, official: &Official, text: String) -> Result<()> {
+    reply_or_apologise(bot, chat, official.lang, Ok(text)).await
+}
+
+/// Checks the audience, saves the draft and answers with two messages: exactly what residents
+/// will see, then the facts (topic, areas, reach, when) with the Send and Cancel buttons.
+async fn preview(
+    bot: &Bot,
+    chat: ChatId,
+    official: &Official,
+    request: PostRequest,
+    send_at: Option<DateTime<Utc>>,
+    ctx: &Context,
+) -> Result<()> {
+    let lang = official.lang;
+    let known = match ctx.store.known_areas().await {
+        Ok(known) => known,
         Err(error) => return reply_or_apologise(bot, chat, lang, Err(error)).await,
     };
+    let unknown: Vec<_> = request.areas.iter().filter(|area| !known.contains(area)).cloned().collect();
+    if !unknown.is_empty() {
+        return reply(bot, chat, official, texts::unknown_areas(lang, &unknown, &known)).await;
+    }
+    let recipients = match ctx.store.recipient_count(&request).await {
+        Ok(0) => return reply(bot, chat, official, texts::no_recipients(lang)).await,
+        Ok(recipients) => recipients,
+        Err(error) => return reply_or_apologise(bot, chat, lang, Err(error)).await,
+    };
+    let now = ctx.clock.now();
+    let quiet_until = if request.urgent { None } else { quiet_until(ctx, now) };
+    let sends = match (send_at, quiet_until) {
+        (Some(at), _) => Some(texts::sends_at(lang, at, ctx.timezone, false)),
+        (None, Some(until)) => Some(texts::sends_at(lang, until, ctx.timezone, true)),
+        (None, None) => None,
+    };
+    let not_before = send_at.unwrap_or(now);
+    let draft =
+        match ctx.store.save_draft(official.user, &request, not_before, now + DRAFT_LIFETIME, now).await {
+            Ok(draft) => draft,
+            Err(error) => return reply_or_apologise(bot, chat, lang, Err(error)).await,
+        };
 
-    let topic = ctx.topics.get(&draft.request.topic).expect("parse checked the topic");
+    let topic = ctx.topics.get(&request.topic).expect("parse checked the topic");
     // Residents read the announcement in the ward's default language unless their chat chose.
-    let exact = render(topic, ctx.default_lang, &draft.request.body);
+    let exact = render(topic, ctx.default_lang, &request.body);
     bot.send_message(chat, exact).parse_mode(ParseMode::Html).await?;
     let facts = texts::PreviewFacts {
         topic: topic.name(lang),
-        areas: &draft.request.areas,
+        areas: &request.areas,
         recipients,
-        pin: draft.request.pin,
-        urgent: draft.request.urgent,
+        pin: request.pin,
+        urgent: request.urgent,
         expires_at: draft.expires_at,
+        sends,
     };
     let buttons = InlineKeyboardMarkup::new([[
         InlineKeyboardButton::callback(texts::button_send(lang), format!("{CONFIRM}{}", draft.id)),
@@ -71,16 +133,20 @@ pub async fn post(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx:
     Ok(())
 }
 
-const CONFIRM: &str = "confirm:";
-const CANCEL: &str = "cancel:";
+/// When quiet hours end, if they are on at `now`.
+fn quiet_until(ctx: &Context, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    ctx.quiet_hours.and_then(|quiet| quiet.ends_after(now, ctx.timezone))
+}
 
 /// Confirms the official's draft (`draft_id` from a button must still be the current one).
 pub async fn confirm(official: &Official, draft_id: Option<i64>, ctx: &Context) -> Result<String> {
     let lang = official.lang;
-    Ok(match ctx.store.confirm_draft(official.user, draft_id, ctx.clock.now()).await? {
-        Confirmation::Created { broadcast_id, recipients } => {
+    let now = ctx.clock.now();
+    Ok(match ctx.store.confirm_draft(official.user, draft_id, quiet_until(ctx, now), now).await? {
+        Confirmation::Created { broadcast_id, recipients, not_before } => {
             ctx.outbox.notify();
-            texts::confirmed(lang, broadcast_id, recipients)
+            let later = (not_before > now).then(|| texts::local(not_before, ctx.timezone));
+            texts::confirmed(lang, broadcast_id, recipients, later)
         }
         Confirmation::NoDraft => texts::no_draft(lang),
         Confirmation::Expired => texts::draft_expired(lang),

@@ -3,12 +3,14 @@
 
 mod official;
 mod resident;
+mod schedule;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use official::*;
 pub use resident::*;
+pub use schedule::*;
 
 use crate::domain::Lang;
 

@@ -19,8 +19,38 @@ pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
         vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [pin] [urgent] <nội dung> (/dang)",
         en: "Draft an announcement: /post <topic> [area=5,7] [pin] [urgent] <text> (/dang)",
     },
+    CommandHelp {
+        command: "at",
+        vi: "Hẹn giờ gửi: /at 2026-12-05 19:30 <chủ đề> [area=5] <nội dung> (/hengio)",
+        en: "Send at a time: /at 2026-12-05 19:30 <topic> [area=5] <text> (/hengio)",
+    },
     CommandHelp { command: "confirm", vi: "Gửi bản nháp đang chờ", en: "Send the pending draft" },
-    CommandHelp { command: "cancel", vi: "Huỷ bản nháp đang chờ", en: "Discard the pending draft" },
+    CommandHelp {
+        command: "cancel",
+        vi: "Huỷ bản nháp đang chờ; /cancel <số> huỷ lời nhắc (/huynhac)",
+        en: "Discard the pending draft; /cancel <id> ends a reminder (/huynhac)",
+    },
+    CommandHelp {
+        command: "remind",
+        vi: "Lời nhắc định kỳ: /remind t2,t4,t6@17:30 waste area=5 <nội dung> (/nhac)",
+        en: "Recurring reminder: /remind mon,wed,fri@17:30 waste area=5 <text> (/nhac)",
+    },
+    CommandHelp { command: "reminders", vi: "Các lời nhắc (/dsnhac)", en: "All reminders (/dsnhac)" },
+    CommandHelp {
+        command: "pause",
+        vi: "Tạm dừng lời nhắc: /pause <số>",
+        en: "Pause a reminder: /pause <id>",
+    },
+    CommandHelp {
+        command: "resume",
+        vi: "Chạy lại lời nhắc: /resume <số>",
+        en: "Resume a reminder: /resume <id>",
+    },
+    CommandHelp {
+        command: "skip",
+        vi: "Nghỉ một ngày: /skip <số> YYYY-MM-DD; /skip <số> xem các ngày nghỉ",
+        en: "Skip a day: /skip <id> YYYY-MM-DD; /skip <id> lists them",
+    },
     CommandHelp {
         command: "broadcasts",
         vi: "Các thông báo gần đây (/dsgui)",
@@ -179,6 +209,7 @@ pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> Stri
         }
         (Lang::Vi, PostError::EmptyText) => "Thiếu nội dung thông báo.".to_owned(),
         (Lang::En, PostError::EmptyText) => "The announcement text is missing.".to_owned(),
+        (lang, PostError::BadDate(error)) => super::time_error(lang, error),
         (Lang::Vi, PostError::TooLong { length, max }) => {
             format!(
                 "Nội dung dài {length} ký tự, quá giới hạn {max} ký tự của một tin Telegram (đã trừ tiêu đề)."
@@ -231,6 +262,8 @@ pub struct PreviewFacts<'a> {
     pub pin: bool,
     pub urgent: bool,
     pub expires_at: DateTime<Utc>,
+    /// When it goes out, if not at once (`/at`, or held by quiet hours).
+    pub sends: Option<String>,
 }
 
 pub fn preview_summary(lang: Lang, facts: &PreviewFacts, zone: Tz) -> String {
@@ -251,15 +284,16 @@ pub fn preview_summary(lang: Lang, facts: &PreviewFacts, zone: Tz) -> String {
         flags.push(if lang == Lang::Vi { "ghim trong nhóm" } else { "pinned in groups" });
     }
     let flags = if flags.is_empty() { String::new() } else { format!(" ({})", flags.join(", ")) };
+    let sends = facts.sends.as_ref().map(|line| format!("\n{line}")).unwrap_or_default();
     match lang {
         Lang::Vi => format!(
-            "☝️ Bản xem trước{flags}.\nChủ đề: {}\nTổ dân phố: {areas}\nSẽ gửi tới: {} nhóm/người\n\n\
+            "☝️ Bản xem trước{flags}.\nChủ đề: {}\nTổ dân phố: {areas}\nSẽ gửi tới: {} nhóm/người{sends}\n\n\
              Bấm «Gửi» (hoặc /confirm) để gửi, «Huỷ» (hoặc /cancel) để bỏ. Bản nháp hết hạn lúc {expires}.",
             html(facts.topic),
             facts.recipients
         ),
         Lang::En => format!(
-            "☝️ Preview{flags}.\nTopic: {}\nAreas: {areas}\nWill reach: {} chats\n\n\
+            "☝️ Preview{flags}.\nTopic: {}\nAreas: {areas}\nWill reach: {} chats{sends}\n\n\
              Tap «Send» (or /confirm) to send, «Cancel» (or /cancel) to discard. The draft expires at {expires}.",
             html(facts.topic),
             facts.recipients
@@ -281,14 +315,26 @@ pub fn button_cancel(lang: Lang) -> &'static str {
     }
 }
 
-pub fn confirmed(lang: Lang, broadcast_id: i64, recipients: u64) -> String {
-    match lang {
-        Lang::Vi => format!(
-            "✅ Đã xác nhận thông báo #{broadcast_id}: đang gửi tới {recipients} nhóm/người. Xem /report {broadcast_id}."
+/// `later`: the local time it goes out, when that is not now.
+pub fn confirmed(lang: Lang, broadcast_id: i64, recipients: u64, later: Option<String>) -> String {
+    let report = format!("/report {broadcast_id}");
+    match (lang, later) {
+        (Lang::Vi, None) => {
+            format!(
+                "✅ Đã xác nhận thông báo #{broadcast_id}: đang gửi tới {recipients} nhóm/người. Xem {report}."
+            )
+        }
+        (Lang::En, None) => {
+            format!("✅ Announcement #{broadcast_id} confirmed: sending to {recipients} chats. See {report}.")
+        }
+        (Lang::Vi, Some(at)) => format!(
+            "✅ Đã xác nhận thông báo #{broadcast_id}: sẽ gửi tới {recipients} nhóm/người lúc {at}. Xem {report}."
         ),
-        Lang::En => format!(
-            "✅ Announcement #{broadcast_id} confirmed: sending to {recipients} chats. See /report {broadcast_id}."
-        ),
+        (Lang::En, Some(at)) => {
+            format!(
+                "✅ Announcement #{broadcast_id} confirmed: goes to {recipients} chats at {at}. See {report}."
+            )
+        }
     }
 }
 

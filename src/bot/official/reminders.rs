@@ -1,0 +1,159 @@
+//! `/remind`, `/reminders`, `/pause`, `/resume`, `/cancel <id>` and `/skip`.
+
+use super::Official;
+use crate::{
+    bot::{Context, texts},
+    domain::{PostRequest, Schedule, split_when},
+    error::Result,
+    scheduler::schedule_of,
+    store::{NewReminder, ReminderStatus},
+};
+
+/// How many future fires the confirmation of a new reminder shows.
+const SHOWN_FIRES: usize = 3;
+
+pub async fn remind(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+    let lang = official.lang;
+    let (when, rest) = match split_when(args) {
+        Ok(parsed) => parsed,
+        Err(error) => return Ok(texts::when_error(lang, &error)),
+    };
+    let (request, window) = match PostRequest::parse_with_window(rest, &ctx.topics) {
+        Ok(parsed) => parsed,
+        Err(error) => {
+            return Ok(format!(
+                "{}\n\n{}",
+                texts::post_error(lang, &error, &ctx.topics),
+                texts::remind_form(lang)
+            ));
+        }
+    };
+    let now = ctx.clock.now();
+    let today = now.with_timezone(&ctx.timezone).date_naive();
+    if let Err(error) = Schedule::validate_window(window.from, window.to, today) {
+        return Ok(texts::window_error(lang, &error));
+    }
+    let schedule = Schedule { when, from: window.from, to: window.to, skipped: Default::default() };
+    if let Some(quiet) = ctx.quiet_hours.filter(|_| !request.urgent) {
+        // Recurring reminders never wake the ward: a night-time rule is refused outright.
+        if let Some(time) = schedule.fire_times_of_day().into_iter().find(|time| quiet.contains(*time)) {
+            return Ok(texts::quiet_hours_refusal(lang, time, quiet, true));
+        }
+    }
+    let next = schedule.next_fires(now, ctx.timezone, SHOWN_FIRES);
+    if next.is_empty() {
+        return Ok(texts::window_error(
+            lang,
+            &crate::domain::WindowError::EndsInPast { to: window.to.unwrap_or(today), today },
+        ));
+    }
+    let new = NewReminder {
+        when: schedule.when.to_storage(),
+        window,
+        request: request.clone(),
+        next_fire_at: next.first().copied(),
+        import_key: None,
+    };
+    let id = ctx.store.create_reminder(&new, official.user, now).await?.expect("no import key, no conflict");
+    let topic = ctx.topics.get(&request.topic).map(|t| t.name(lang)).unwrap_or(&request.topic);
+    Ok(texts::reminder_created(
+        lang,
+        id,
+        &schedule.describe(lang),
+        topic,
+        &request.areas,
+        &next,
+        ctx.timezone,
+    ))
+}
+
+pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
+    let reminders = ctx.store.reminders().await?;
+    let described = reminders
+        .into_iter()
+        .map(|reminder| {
+            let words = schedule_of(&reminder)
+                .map(|s| s.describe(official.lang))
+                .unwrap_or_else(|_| reminder.when.clone());
+            (reminder, words)
+        })
+        .collect::<Vec<_>>();
+    Ok(texts::reminders(official.lang, &described, ctx.timezone))
+}
+
+/// What `/pause`, `/resume` and `/cancel <id>` do.
+#[derive(Clone, Copy)]
+pub enum Change {
+    Pause,
+    Resume,
+    Cancel,
+}
+
+pub async fn change(official: &Official, args: &str, change: Change, ctx: &Context) -> Result<String> {
+    let lang = official.lang;
+    let command = match change {
+        Change::Pause => "pause",
+        Change::Resume => "resume",
+        Change::Cancel => "cancel",
+    };
+    let Ok(id) = args.trim().parse::<i64>() else { return Ok(texts::reminder_usage(lang, command)) };
+    let Some(reminder) = ctx.store.reminder(id).await? else {
+        return Ok(texts::reminder_not_found(lang, id));
+    };
+    let now = ctx.clock.now();
+    let (status, next) = match (change, reminder.status) {
+        (_, ReminderStatus::Cancelled) | (Change::Pause | Change::Resume, ReminderStatus::Finished) => {
+            return Ok(texts::reminder_not_changeable(lang, id, reminder.status));
+        }
+        (Change::Pause, _) => (ReminderStatus::Paused, reminder.next_fire_at),
+        (Change::Cancel, _) => (ReminderStatus::Cancelled, None),
+        // Resuming does not replay the fires of the pause: the next one is from now on.
+        (Change::Resume, _) => {
+            let next = schedule_of(&reminder).ok().and_then(|s| s.next_fire_after(now, ctx.timezone));
+            (if next.is_some() { ReminderStatus::Active } else { ReminderStatus::Finished }, next)
+        }
+    };
+    ctx.store.update_reminder(id, status, next, None, official.user, now).await?;
+    Ok(texts::reminder_status_changed(lang, id, status, next, ctx.timezone))
+}
+
+/// `/skip <id> <YYYY-MM-DD>` adds a holiday; `/skip <id>` lists them.
+pub async fn skip(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+    let lang = official.lang;
+    let mut words = args.split_whitespace();
+    let Some(Ok(id)) = words.next().map(str::parse::<i64>) else {
+        return Ok(texts::reminder_usage(lang, "skip"));
+    };
+    let Some(reminder) = ctx.store.reminder(id).await? else {
+        return Ok(texts::reminder_not_found(lang, id));
+    };
+    let Some(day) = words.next() else {
+        return Ok(texts::skips(lang, id, &reminder.skipped.iter().copied().collect::<Vec<_>>()));
+    };
+    let day = match crate::domain::parse_date(day) {
+        Ok(day) => day,
+        Err(error) => {
+            return Ok(format!("{} {}", texts::time_error(lang, &error), texts::reminder_usage(lang, "skip")));
+        }
+    };
+    if matches!(reminder.status, ReminderStatus::Cancelled | ReminderStatus::Finished) {
+        return Ok(texts::reminder_not_changeable(lang, id, reminder.status));
+    }
+    let Ok(mut schedule) = schedule_of(&reminder) else { return Ok(texts::reminder_not_found(lang, id)) };
+    schedule.skipped.insert(day);
+    let now = ctx.clock.now();
+    // The next fire moves only if it fell on the skipped day.
+    let next = match reminder.next_fire_at {
+        Some(next) if next.with_timezone(&ctx.timezone).date_naive() == day => {
+            schedule.next_fire_after(next, ctx.timezone)
+        }
+        next => next,
+    };
+    let status = if next.is_none() && reminder.status == ReminderStatus::Active {
+        ReminderStatus::Finished
+    } else {
+        reminder.status
+    };
+    ctx.store.update_reminder(id, status, next, Some(day), official.user, now).await?;
+    Ok(texts::skip_added(lang, id, day, next, ctx.timezone))
+}

@@ -1,0 +1,146 @@
+//! The clock: turns reminders' due fires into broadcasts. tokio-cron-scheduler ticks every
+//! second; everything about a schedule (its rule, its next fire) lives in SQLite, so a restart
+//! loses nothing and a second tick finds nothing more to do.
+
+use std::{ops::AddAssign, sync::Arc};
+
+use chrono::{DateTime, Duration, Utc};
+use chrono_tz::Tz;
+use tokio::sync::Notify;
+use tokio_cron_scheduler::{Job, JobScheduler};
+use tokio_util::sync::CancellationToken;
+
+use crate::{
+    clock::Clock,
+    delivery::OutboxSignal,
+    domain::{Schedule, When, WhenError},
+    error::Result,
+    store::{FirePlan, Fired, Reminder, Store},
+};
+
+/// A fire sent this long after its time is marked late in reports (catch-up after downtime).
+const LATE_AFTER: Duration = Duration::minutes(1);
+/// Due reminders are planned and written this many at a time, one transaction each batch.
+const BATCH: u32 = 500;
+
+pub struct Scheduler {
+    pub store: Store,
+    pub clock: Arc<dyn Clock>,
+    pub timezone: Tz,
+    /// Fires missed by at most this long are still sent, once.
+    pub catchup: Duration,
+    pub outbox: OutboxSignal,
+}
+
+/// A reminder's rule, rebuilt from what the store keeps.
+pub fn schedule_of(reminder: &Reminder) -> Result<Schedule, WhenError> {
+    Ok(Schedule {
+        when: When::parse(&reminder.when)?,
+        from: reminder.window.from,
+        to: reminder.window.to,
+        skipped: reminder.skipped.clone(),
+    })
+}
+
+impl AddAssign for Fired {
+    fn add_assign(&mut self, other: Fired) {
+        self.broadcasts += other.broadcasts;
+        self.missed += other.missed;
+    }
+}
+
+impl Scheduler {
+    /// Fires every reminder that is due now. Safe to call twice, or from two processes.
+    pub async fn tick(&self) -> Result<Fired> {
+        let now = self.clock.now();
+        let mut total = Fired::default();
+        loop {
+            let due = self.store.due_reminders(now, BATCH).await?;
+            let plans: Vec<FirePlan> = due.iter().map(|reminder| self.plan(reminder, now)).collect();
+            let fired = self.store.apply_fires(&plans, now).await?;
+            if fired.broadcasts > 0 {
+                self.outbox.notify();
+            }
+            total += fired;
+            if due.len() < BATCH as usize {
+                return Ok(total);
+            }
+        }
+    }
+
+    /// Decides what a due reminder does now: the latest fire that is due is sent if it is
+    /// within the catch-up window; older fires (after downtime) are only counted as missed.
+    fn plan(&self, reminder: &Reminder, now: DateTime<Utc>) -> FirePlan {
+        let due = reminder.next_fire_at.unwrap_or(now);
+        let schedule = match schedule_of(reminder) {
+            Ok(schedule) => schedule,
+            Err(error) => {
+                // Only a hand-edited database gets here: finish the reminder rather than loop.
+                tracing::error!(reminder = reminder.id, %error, "unreadable schedule; finishing the reminder");
+                return FirePlan { reminder_id: reminder.id, due, send: None, missed: vec![due], next: None };
+            }
+        };
+        let mut fire = due;
+        let mut missed = Vec::new();
+        let next = loop {
+            match schedule.next_fire_after(fire, self.timezone) {
+                Some(later) if later <= now => {
+                    missed.push(fire);
+                    fire = later;
+                }
+                later => break later,
+            }
+        };
+        let late = now - fire;
+        let send = if late <= self.catchup {
+            Some((fire, late > LATE_AFTER))
+        } else {
+            missed.push(fire);
+            None
+        };
+        if !missed.is_empty() {
+            tracing::warn!(reminder = reminder.id, missed = missed.len(), "fires missed while Loa was down");
+        }
+        FirePlan { reminder_id: reminder.id, due, send, missed, next }
+    }
+
+    /// Catches up at start-up, then ticks every second until `shutdown`; also purges expired
+    /// drafts every minute.
+    pub async fn run(self, shutdown: CancellationToken) -> Result<()> {
+        let caught_up = self.tick().await?;
+        tracing::info!(broadcasts = caught_up.broadcasts, missed = caught_up.missed, "scheduler ready");
+        let tick = Arc::new(Notify::new());
+        let housekeeping = Arc::new(Notify::new());
+        let mut cron = JobScheduler::new().await?;
+        cron.add(notify_job("* * * * * *", &tick)?).await?;
+        cron.add(notify_job("0 * * * * *", &housekeeping)?).await?;
+        cron.start().await?;
+        loop {
+            tokio::select! {
+                _ = tick.notified() => {
+                    if let Err(error) = self.tick().await {
+                        tracing::error!(%error, "scheduler tick failed; retrying next second");
+                    }
+                }
+                _ = housekeeping.notified() => {
+                    if let Err(error) = self.store.purge_expired_drafts(self.clock.now()).await {
+                        tracing::warn!(%error, "could not purge expired drafts");
+                    }
+                }
+                _ = shutdown.cancelled() => break,
+            }
+        }
+        cron.shutdown().await?;
+        Ok(())
+    }
+}
+
+/// A cron job that only wakes the scheduler loop: ticks never overlap, and a slow tick
+/// coalesces the ones that came meanwhile.
+fn notify_job(schedule: &str, notify: &Arc<Notify>) -> Result<Job> {
+    let notify = notify.clone();
+    Ok(Job::new_async(schedule, move |_, _| {
+        let notify = notify.clone();
+        Box::pin(async move { notify.notify_one() })
+    })?)
+}

@@ -1,0 +1,374 @@
+//! Recurring reminders, and turning their due fires into broadcasts.
+
+use std::collections::BTreeSet;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sqlx::SqliteConnection;
+use teloxide::types::UserId;
+
+use super::{Store, areas_json, audit, from_millis, millis, parse_areas_json};
+use crate::{
+    domain::{AreaCode, PostRequest, Window},
+    error::Result,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReminderStatus {
+    Active,
+    Paused,
+    /// Past the end of its window.
+    Finished,
+    Cancelled,
+}
+
+impl ReminderStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            ReminderStatus::Active => "active",
+            ReminderStatus::Paused => "paused",
+            ReminderStatus::Finished => "finished",
+            ReminderStatus::Cancelled => "cancelled",
+        }
+    }
+
+    fn parse(status: &str) -> ReminderStatus {
+        match status {
+            "active" => ReminderStatus::Active,
+            "paused" => ReminderStatus::Paused,
+            "finished" => ReminderStatus::Finished,
+            _ => ReminderStatus::Cancelled,
+        }
+    }
+}
+
+/// What a new reminder is.
+#[derive(Debug, Clone)]
+pub struct NewReminder {
+    /// The canonical `<when>` token.
+    pub when: String,
+    pub window: Window,
+    pub request: PostRequest,
+    pub next_fire_at: Option<DateTime<Utc>>,
+    /// For `loa import`: the plan entry's key.
+    pub import_key: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reminder {
+    pub id: i64,
+    pub created_by: UserId,
+    pub when: String,
+    pub window: Window,
+    pub topic: String,
+    pub areas: Vec<AreaCode>,
+    pub pin: bool,
+    pub urgent: bool,
+    pub body: String,
+    pub status: ReminderStatus,
+    pub next_fire_at: Option<DateTime<Utc>>,
+    pub missed: u64,
+    pub last_missed_at: Option<DateTime<Utc>>,
+    pub skipped: BTreeSet<NaiveDate>,
+    pub last_fire: Option<LastFire>,
+}
+
+/// The latest broadcast a reminder made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LastFire {
+    pub broadcast_id: i64,
+    pub fire_at: DateTime<Utc>,
+    pub late: bool,
+    pub delivered: u64,
+    pub total: u64,
+}
+
+/// What to do with one due reminder, decided by the scheduler from its schedule.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FirePlan {
+    pub reminder_id: i64,
+    /// The `next_fire_at` the plan was made from: if it changed meanwhile (another tick,
+    /// another process, a pause), the plan is dropped.
+    pub due: DateTime<Utc>,
+    /// The fire to broadcast, and whether it is late (catch-up after downtime).
+    pub send: Option<(DateTime<Utc>, bool)>,
+    /// Fires too old to send.
+    pub missed: Vec<DateTime<Utc>>,
+    /// `None`: the window has ended and the reminder is finished.
+    pub next: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Fired {
+    pub broadcasts: u64,
+    pub missed: u64,
+}
+
+#[derive(sqlx::FromRow)]
+struct ReminderRow {
+    id: i64,
+    created_by: i64,
+    schedule: String,
+    window_from: Option<String>,
+    window_to: Option<String>,
+    topic: String,
+    areas: String,
+    pin: bool,
+    urgent: bool,
+    body: String,
+    status: String,
+    next_fire_at: Option<i64>,
+    missed: i64,
+    last_missed_at: Option<i64>,
+    skipped: Option<String>,
+    last_broadcast: Option<i64>,
+    last_fire_at: Option<i64>,
+    last_late: Option<bool>,
+    last_delivered: Option<i64>,
+    last_total: Option<i64>,
+}
+
+/// Every column a `Reminder` needs; `WHERE` clauses are appended by `concat!`.
+macro_rules! select_reminders {
+    () => {
+        "SELECT r.id, r.created_by, r.schedule, r.window_from, r.window_to, r.topic, r.areas, r.pin, r.urgent,
+                r.body, r.status, r.next_fire_at, r.missed, r.last_missed_at,
+                (SELECT group_concat(day) FROM reminder_skips k WHERE k.reminder_id = r.id) AS skipped,
+                b.id AS last_broadcast, b.fire_at AS last_fire_at, b.late AS last_late,
+                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent') AS last_delivered,
+                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id) AS last_total
+         FROM reminders r
+         LEFT JOIN broadcasts b ON b.id = (SELECT max(id) FROM broadcasts WHERE reminder_id = r.id) "
+    };
+}
+
+fn date(text: Option<String>) -> Option<NaiveDate> {
+    text.and_then(|day| day.parse().ok())
+}
+
+impl From<ReminderRow> for Reminder {
+    fn from(row: ReminderRow) -> Reminder {
+        let skipped = row.skipped.unwrap_or_default().split(',').filter_map(|day| day.parse().ok()).collect();
+        let last_fire = row.last_broadcast.map(|broadcast_id| LastFire {
+            broadcast_id,
+            fire_at: from_millis(row.last_fire_at.unwrap_or_default()),
+            late: row.last_late.unwrap_or_default(),
+            delivered: row.last_delivered.unwrap_or_default() as u64,
+            total: row.last_total.unwrap_or_default() as u64,
+        });
+        Reminder {
+            id: row.id,
+            created_by: UserId(row.created_by as u64),
+            when: row.schedule,
+            window: Window { from: date(row.window_from), to: date(row.window_to) },
+            topic: row.topic,
+            areas: parse_areas_json(&row.areas),
+            pin: row.pin,
+            urgent: row.urgent,
+            body: row.body,
+            status: ReminderStatus::parse(&row.status),
+            next_fire_at: row.next_fire_at.map(from_millis),
+            missed: row.missed as u64,
+            last_missed_at: row.last_missed_at.map(from_millis),
+            skipped,
+            last_fire,
+        }
+    }
+}
+
+impl Store {
+    /// Creates a reminder and audits it. With an import key that already exists, creates
+    /// nothing and returns `None`.
+    pub async fn create_reminder(
+        &self,
+        new: &NewReminder,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Option<i64>> {
+        let mut tx = self.begin_write().await?;
+        let id: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO reminders (created_by, created_at, schedule, window_from, window_to, topic, areas, pin,
+                                    urgent, body, status, next_fire_at, import_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+             ON CONFLICT (import_key) DO NOTHING
+             RETURNING id",
+        )
+        .bind(by.0 as i64)
+        .bind(millis(now))
+        .bind(&new.when)
+        .bind(new.window.from.map(|d| d.to_string()))
+        .bind(new.window.to.map(|d| d.to_string()))
+        .bind(&new.request.topic)
+        .bind(areas_json(&new.request.areas))
+        .bind(new.request.pin)
+        .bind(new.request.urgent)
+        .bind(&new.request.body)
+        .bind(if new.next_fire_at.is_some() { "active" } else { "finished" })
+        .bind(new.next_fire_at.map(millis))
+        .bind(&new.import_key)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = id {
+            let detail = format!("reminder {id}: {} topic {}", new.when, new.request.topic);
+            audit::record(&mut tx, by, "remind", &detail, now).await?;
+        }
+        tx.commit().await?;
+        Ok(id)
+    }
+
+    /// Every reminder that is not cancelled, oldest first.
+    pub async fn reminders(&self) -> Result<Vec<Reminder>> {
+        let rows: Vec<ReminderRow> =
+            sqlx::query_as(concat!(select_reminders!(), "WHERE r.status != 'cancelled' ORDER BY r.id"))
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows.into_iter().map(Reminder::from).collect())
+    }
+
+    pub async fn reminder(&self, id: i64) -> Result<Option<Reminder>> {
+        let row: Option<ReminderRow> = sqlx::query_as(concat!(select_reminders!(), "WHERE r.id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(Reminder::from))
+    }
+
+    /// Active reminders whose next fire has come, soonest first.
+    pub async fn due_reminders(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Reminder>> {
+        let rows: Vec<ReminderRow> = sqlx::query_as(concat!(
+            select_reminders!(),
+            "WHERE r.status = 'active' AND r.next_fire_at <= ?1 ORDER BY r.next_fire_at, r.id LIMIT ?2"
+        ))
+        .bind(millis(now))
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Reminder::from).collect())
+    }
+
+    /// Active reminders that reach a chat: its topics, and its area or ward-wide.
+    pub async fn reminders_for_chat(&self, chat_id: i64) -> Result<Vec<Reminder>> {
+        let rows: Vec<ReminderRow> = sqlx::query_as(concat!(
+            select_reminders!(),
+            "JOIN chats c ON c.id = ?1
+             WHERE r.status = 'active'
+               AND r.topic IN (SELECT topic FROM subscriptions WHERE chat_id = ?1)
+               AND (r.areas = '[]' OR c.area IN (SELECT value FROM json_each(r.areas)))
+             ORDER BY r.next_fire_at"
+        ))
+        .bind(chat_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(Reminder::from).collect())
+    }
+
+    /// Changes a reminder's status and next fire (pause, resume, cancel, a new skipped date)
+    /// and audits it. Returns false when there is no such reminder.
+    pub async fn update_reminder(
+        &self,
+        id: i64,
+        status: ReminderStatus,
+        next_fire_at: Option<DateTime<Utc>>,
+        skip: Option<NaiveDate>,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let changed = sqlx::query("UPDATE reminders SET status = ?2, next_fire_at = ?3 WHERE id = ?1")
+            .bind(id)
+            .bind(status.as_str())
+            .bind(next_fire_at.map(millis))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        if let Some(day) = skip {
+            sqlx::query("INSERT OR IGNORE INTO reminder_skips (reminder_id, day) VALUES (?1, ?2)")
+                .bind(id)
+                .bind(day.to_string())
+                .execute(&mut *tx)
+                .await?;
+        }
+        let action = match skip {
+            Some(day) => format!("skip {day}"),
+            None => status.as_str().to_owned(),
+        };
+        audit::record(&mut tx, by, "reminder", &format!("reminder {id}: {action}"), now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    /// Applies the scheduler's plans in one transaction: each sent fire becomes one broadcast
+    /// with its deliveries; missed fires are counted; the next fire is stored. A plan whose
+    /// reminder moved on meanwhile is dropped, and the unique (reminder, fire time) index makes
+    /// a second broadcast for one fire impossible whatever happens.
+    pub async fn apply_fires(&self, plans: &[FirePlan], now: DateTime<Utc>) -> Result<Fired> {
+        let mut tx = self.begin_write().await?;
+        let mut fired = Fired::default();
+        for plan in plans {
+            let advanced = sqlx::query(
+                "UPDATE reminders SET next_fire_at = ?3,
+                     status = CASE WHEN ?3 IS NULL THEN 'finished' ELSE status END,
+                     missed = missed + ?4, last_missed_at = coalesce(?5, last_missed_at)
+                 WHERE id = ?1 AND status = 'active' AND next_fire_at = ?2",
+            )
+            .bind(plan.reminder_id)
+            .bind(millis(plan.due))
+            .bind(plan.next.map(millis))
+            .bind(plan.missed.len() as i64)
+            .bind(plan.missed.last().copied().map(millis))
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            if advanced == 0 {
+                continue;
+            }
+            fired.missed += plan.missed.len() as u64;
+            if let Some((fire_at, late)) = plan.send
+                && broadcast_fire(&mut tx, plan.reminder_id, fire_at, late, now).await?
+            {
+                fired.broadcasts += 1;
+            }
+        }
+        tx.commit().await?;
+        Ok(fired)
+    }
+}
+
+/// Writes the broadcast of one fire and its deliveries. Returns false if that fire already
+/// has its broadcast.
+async fn broadcast_fire(
+    conn: &mut SqliteConnection,
+    reminder: i64,
+    fire_at: DateTime<Utc>,
+    late: bool,
+    now: DateTime<Utc>,
+) -> Result<bool> {
+    let broadcast: Option<(i64, String, String, bool)> = sqlx::query_as(
+        "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before,
+                                 reminder_id, fire_at, late)
+         SELECT ?3, created_by, topic, areas, pin, urgent, body, ?3, id, ?2, ?4 FROM reminders WHERE id = ?1
+         ON CONFLICT (reminder_id, fire_at) WHERE reminder_id IS NOT NULL DO NOTHING
+         RETURNING id, topic, areas, urgent",
+    )
+    .bind(reminder)
+    .bind(millis(fire_at))
+    .bind(millis(now))
+    .bind(late)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let Some((broadcast_id, topic, areas, urgent)) = broadcast else { return Ok(false) };
+    sqlx::query(concat!(
+        "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, c.id, ?4, ?5 ",
+        recipients!()
+    ))
+    .bind(topic)
+    .bind(areas)
+    .bind(broadcast_id)
+    .bind(urgent)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(true)
+}
