@@ -14,6 +14,8 @@ pub struct BroadcastSummary {
     pub topic: String,
     pub areas: Vec<AreaCode>,
     pub urgent: bool,
+    /// A reminder's fire sent in catch-up after downtime.
+    pub late: bool,
     pub recalled: bool,
     pub delivered: u64,
     pub total: u64,
@@ -60,10 +62,10 @@ pub enum Amended {
     },
 }
 
-type SummaryRow = (i64, i64, i64, String, String, bool, bool, i64, i64);
+type SummaryRow = (i64, i64, i64, String, String, bool, bool, bool, i64, i64);
 
 fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
-    let (id, created_at, created_by, topic, areas, urgent, recalled, delivered, total) = row;
+    let (id, created_at, created_by, topic, areas, urgent, late, recalled, delivered, total) = row;
     BroadcastSummary {
         id,
         created_at: from_millis(created_at),
@@ -71,6 +73,7 @@ fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
         topic,
         areas: parse_areas_json(&areas),
         urgent,
+        late,
         recalled,
         delivered: delivered as u64,
         total: total as u64,
@@ -81,7 +84,7 @@ impl Store {
     /// The latest broadcasts, newest first.
     pub async fn recent_broadcasts(&self, limit: u32) -> Result<Vec<BroadcastSummary>> {
         let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.recalled_at IS NOT NULL,
+            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late, b.recalled_at IS NOT NULL,
                     (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
                     (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
              FROM broadcasts b ORDER BY b.id DESC LIMIT ?1",
@@ -94,7 +97,7 @@ impl Store {
 
     pub async fn broadcast_report(&self, id: i64) -> Result<Option<BroadcastReport>> {
         let summary: Option<SummaryRow> = sqlx::query_as(
-            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.recalled_at IS NOT NULL,
+            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late, b.recalled_at IS NOT NULL,
                     (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
                     (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
              FROM broadcasts b WHERE b.id = ?1",

@@ -4,7 +4,11 @@
 use std::{sync::Arc, time::Duration};
 
 use chrono::{TimeZone, Utc};
-use loa::{clock::ManualClock, config::RawSettings, store::Store};
+use loa::{
+    clock::{Clock, ManualClock, SystemClock},
+    config::RawSettings,
+    store::Store,
+};
 use serde_json::Value;
 use tempfile::TempDir;
 use tokio::task::JoinHandle;
@@ -26,6 +30,8 @@ pub struct Options {
     pub send_timeout_secs: u32,
     pub quiet_hours: String,
     pub catchup: String,
+    /// The system clock instead of the manual one, for the one test of real timing.
+    pub real_clock: bool,
 }
 
 impl Default for Options {
@@ -37,6 +43,7 @@ impl Default for Options {
             send_timeout_secs: 2,
             quiet_hours: "22:00-06:00".into(),
             catchup: "30m".into(),
+            real_clock: false,
         }
     }
 }
@@ -99,13 +106,31 @@ impl TestApp {
         .expect("test settings");
         self.shutdown = CancellationToken::new();
         let polls_before = self.telegram.calls_to("getUpdates").len();
-        let run = loa::app::run(settings, Arc::new(self.clock.clone()), self.shutdown.clone());
+        let clock: Arc<dyn Clock> =
+            if self.options.real_clock { Arc::new(SystemClock) } else { Arc::new(self.clock.clone()) };
+        let run = loa::app::run(settings, clock, self.shutdown.clone());
         self.task = Some(tokio::spawn(run));
         self.telegram
             .wait_for("the bot polls for updates", |calls| {
                 calls.iter().filter(|c| c.method == "getUpdates").count() > polls_before
             })
             .await;
+    }
+
+    /// A scheduler on the bot's database and clock, for tests that tick it by hand.
+    pub fn scheduler(&self) -> loa::scheduler::Scheduler {
+        loa::scheduler::Scheduler {
+            store: self.store.clone(),
+            clock: Arc::new(self.clock.clone()),
+            timezone: chrono_tz::Asia::Ho_Chi_Minh,
+            catchup: loa::domain::parse_duration(&self.options.catchup).unwrap(),
+            outbox: Default::default(),
+        }
+    }
+
+    /// Stops the bot as SIGTERM would and waits until it has finished; `start` brings it back.
+    pub async fn stop_for_a_while(&mut self) {
+        self.stop_gracefully().await;
     }
 
     /// Stops the bot as SIGTERM would and starts it again on the same database.
@@ -130,7 +155,7 @@ impl TestApp {
             store::{ChatInfo, ChatKind},
         };
         let kind = if chat_id > 0 { ChatKind::Private } else { ChatKind::Group };
-        let now = loa::clock::Clock::now(&self.clock);
+        let now = self.clock.now();
         self.store.touch_chat(&ChatInfo { id: chat_id, kind, title: title.into() }, now).await.unwrap();
         let area = area.map(|code| AreaCode::parse(code).unwrap());
         self.store.set_area(chat_id, area.as_ref()).await.unwrap();

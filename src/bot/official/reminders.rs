@@ -133,7 +133,11 @@ pub async fn skip(official: &Official, args: &str, ctx: &Context) -> Result<Stri
     let day = match crate::domain::parse_date(day) {
         Ok(day) => day,
         Err(error) => {
-            return Ok(format!("{} {}", texts::time_error(lang, &error), texts::reminder_usage(lang, "skip")));
+            return Ok(format!(
+                "{} {}",
+                texts::time_error(lang, &error),
+                texts::reminder_usage(lang, "skip")
+            ));
         }
     };
     if matches!(reminder.status, ReminderStatus::Cancelled | ReminderStatus::Finished) {

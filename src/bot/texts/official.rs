@@ -479,6 +479,13 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
     if b.recalled {
         text.push_str(if lang == Lang::Vi { "Đã thu hồi.\n" } else { "Recalled.\n" });
     }
+    if b.late {
+        text.push_str(if lang == Lang::Vi {
+            "Gửi muộn: lời nhắc đến hạn khi Loa đang dừng.\n"
+        } else {
+            "Sent late: the reminder came due while Loa was down.\n"
+        });
+    }
     text.push_str(match (lang, report.finished()) {
         (Lang::Vi, true) => "✅ Đã xong.",
         (Lang::Vi, false) => "⏳ Chưa xong.",
