@@ -14,6 +14,7 @@
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
+//! - [`import`]: `loa import`, a ward's reminders from a plan file.
 
 pub mod app;
 pub mod bot;
@@ -22,5 +23,6 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod import;
 pub mod scheduler;
 pub mod store;

@@ -1,9 +1,20 @@
 //! The `loa` binary: reads settings, sets up logging, runs until SIGINT or SIGTERM.
 
-use std::{process::ExitCode, sync::Arc};
+use std::{
+    path::{Path, PathBuf},
+    process::ExitCode,
+    sync::Arc,
+};
 
+use chrono::Utc;
 use clap::{Parser, Subcommand};
-use loa::{clock::SystemClock, config::RawSettings};
+use loa::{
+    clock::SystemClock,
+    config::{RawSettings, Settings},
+    domain::TopicCatalog,
+    import::Rules,
+    store::Store,
+};
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
 
@@ -23,6 +34,12 @@ struct Cli {
 enum Command {
     /// Run the bot with long polling (what `loa` alone does).
     Run,
+    /// Load a ward's recurring reminders from a TOML plan (see examples/plan.toml). Every entry
+    /// is checked before any is written; importing the same plan twice creates nothing new.
+    Import {
+        /// The plan file.
+        plan: PathBuf,
+    },
 }
 
 /// Exit status for a setting that is missing or invalid.
@@ -57,6 +74,33 @@ async fn main() -> ExitCode {
                     ExitCode::FAILURE
                 }
             }
+        }
+        Command::Import { plan } => import(&plan, &settings).await,
+    }
+}
+
+async fn import(plan: &Path, settings: &Settings) -> ExitCode {
+    let result = async {
+        let store = Store::connect(&settings.database_url).await?;
+        let topics = TopicCatalog::new(store.topics().await?);
+        let rules = Rules { topics: &topics, timezone: settings.timezone, quiet_hours: settings.quiet_hours };
+        loa::import::import(plan, &store, &rules, Utc::now()).await
+    }
+    .await;
+    match result {
+        Ok(report) => {
+            for (key, id) in &report.created {
+                println!("created reminder #{id} ({key})");
+            }
+            for key in &report.existing {
+                println!("already imported: {key}");
+            }
+            println!("{} created, {} already present", report.created.len(), report.existing.len());
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("loa import: {error}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -176,43 +176,28 @@ impl From<ReminderRow> for Reminder {
 }
 
 impl Store {
-    /// Creates a reminder and audits it. With an import key that already exists, creates
-    /// nothing and returns `None`.
-    pub async fn create_reminder(
-        &self,
-        new: &NewReminder,
-        by: UserId,
-        now: DateTime<Utc>,
-    ) -> Result<Option<i64>> {
+    /// Creates a reminder and audits it.
+    pub async fn create_reminder(&self, new: &NewReminder, by: UserId, now: DateTime<Utc>) -> Result<i64> {
         let mut tx = self.begin_write().await?;
-        let id: Option<i64> = sqlx::query_scalar(
-            "INSERT INTO reminders (created_by, created_at, schedule, window_from, window_to, topic, areas, pin,
-                                    urgent, body, status, next_fire_at, import_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-             ON CONFLICT (import_key) DO NOTHING
-             RETURNING id",
-        )
-        .bind(by.0 as i64)
-        .bind(millis(now))
-        .bind(&new.when)
-        .bind(new.window.from.map(|d| d.to_string()))
-        .bind(new.window.to.map(|d| d.to_string()))
-        .bind(&new.request.topic)
-        .bind(areas_json(&new.request.areas))
-        .bind(new.request.pin)
-        .bind(new.request.urgent)
-        .bind(&new.request.body)
-        .bind(if new.next_fire_at.is_some() { "active" } else { "finished" })
-        .bind(new.next_fire_at.map(millis))
-        .bind(&new.import_key)
-        .fetch_optional(&mut *tx)
-        .await?;
-        if let Some(id) = id {
-            let detail = format!("reminder {id}: {} topic {}", new.when, new.request.topic);
-            audit::record(&mut tx, by, "remind", &detail, now).await?;
+        let id = insert_reminder(&mut tx, new, by, now).await?;
+        tx.commit().await?;
+        Ok(id.expect("a reminder without an import key never conflicts"))
+    }
+
+    /// Creates a plan's reminders in one transaction. Entries whose import key exists already
+    /// are left as they are; returns the new ids (`None` for those).
+    pub async fn import_reminders(
+        &self,
+        plan: &[NewReminder],
+        now: DateTime<Utc>,
+    ) -> Result<Vec<Option<i64>>> {
+        let mut tx = self.begin_write().await?;
+        let mut ids = Vec::with_capacity(plan.len());
+        for new in plan {
+            ids.push(insert_reminder(&mut tx, new, IMPORTER, now).await?);
         }
         tx.commit().await?;
-        Ok(id)
+        Ok(ids)
     }
 
     /// Every reminder that is not cancelled, oldest first.
@@ -334,6 +319,45 @@ impl Store {
         tx.commit().await?;
         Ok(fired)
     }
+}
+
+/// The author recorded for reminders created by `loa import`.
+const IMPORTER: UserId = UserId(0);
+
+async fn insert_reminder(
+    conn: &mut SqliteConnection,
+    new: &NewReminder,
+    by: UserId,
+    now: DateTime<Utc>,
+) -> Result<Option<i64>> {
+    let id: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO reminders (created_by, created_at, schedule, window_from, window_to, topic, areas, pin,
+                                urgent, body, status, next_fire_at, import_key)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+         ON CONFLICT (import_key) DO NOTHING
+         RETURNING id",
+    )
+    .bind(by.0 as i64)
+    .bind(millis(now))
+    .bind(&new.when)
+    .bind(new.window.from.map(|d| d.to_string()))
+    .bind(new.window.to.map(|d| d.to_string()))
+    .bind(&new.request.topic)
+    .bind(areas_json(&new.request.areas))
+    .bind(new.request.pin)
+    .bind(new.request.urgent)
+    .bind(&new.request.body)
+    .bind(if new.next_fire_at.is_some() { "active" } else { "finished" })
+    .bind(new.next_fire_at.map(millis))
+    .bind(&new.import_key)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(id) = id {
+        let source = new.import_key.as_deref().map(|key| format!(" (import {key})")).unwrap_or_default();
+        let detail = format!("reminder {id}: {} topic {}{source}", new.when, new.request.topic);
+        audit::record(conn, by, "remind", &detail, now).await?;
+    }
+    Ok(id)
 }
 
 /// Writes the broadcast of one fire and its deliveries. Returns false if that fire already

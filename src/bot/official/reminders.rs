@@ -3,7 +3,7 @@
 use super::Official;
 use crate::{
     bot::{Context, texts},
-    domain::{PostRequest, Schedule, split_when},
+    domain::{PostRequest, ReminderRefusal, plan_reminder, split_when},
     error::Result,
     scheduler::schedule_of,
     store::{NewReminder, ReminderStatus},
@@ -29,24 +29,16 @@ pub async fn remind(official: &Official, args: &str, ctx: &Context) -> Result<St
         }
     };
     let now = ctx.clock.now();
-    let today = now.with_timezone(&ctx.timezone).date_naive();
-    if let Err(error) = Schedule::validate_window(window.from, window.to, today) {
-        return Ok(texts::window_error(lang, &error));
-    }
-    let schedule = Schedule { when, from: window.from, to: window.to, skipped: Default::default() };
-    if let Some(quiet) = ctx.quiet_hours.filter(|_| !request.urgent) {
-        // Recurring reminders never wake the ward: a night-time rule is refused outright.
-        if let Some(time) = schedule.fire_times_of_day().into_iter().find(|time| quiet.contains(*time)) {
+    let planned =
+        plan_reminder(when, window, request.urgent, now, ctx.timezone, ctx.quiet_hours, SHOWN_FIRES);
+    let (schedule, next) = match planned {
+        Ok(planned) => planned,
+        Err(ReminderRefusal::Window(error)) => return Ok(texts::window_error(lang, &error)),
+        Err(ReminderRefusal::QuietHours { time, quiet }) => {
             return Ok(texts::quiet_hours_refusal(lang, time, quiet, true));
         }
-    }
-    let next = schedule.next_fires(now, ctx.timezone, SHOWN_FIRES);
-    if next.is_empty() {
-        return Ok(texts::window_error(
-            lang,
-            &crate::domain::WindowError::EndsInPast { to: window.to.unwrap_or(today), today },
-        ));
-    }
+        Err(ReminderRefusal::NeverInWindow) => return Ok(texts::never_in_window(lang)),
+    };
     let new = NewReminder {
         when: schedule.when.to_storage(),
         window,
@@ -54,7 +46,7 @@ pub async fn remind(official: &Official, args: &str, ctx: &Context) -> Result<St
         next_fire_at: next.first().copied(),
         import_key: None,
     };
-    let id = ctx.store.create_reminder(&new, official.user, now).await?.expect("no import key, no conflict");
+    let id = ctx.store.create_reminder(&new, official.user, now).await?;
     let topic = ctx.topics.get(&request.topic).map(|t| t.name(lang)).unwrap_or(&request.topic);
     Ok(texts::reminder_created(
         lang,

@@ -108,6 +108,14 @@ fn day(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+pub fn never_in_window(lang: Lang) -> String {
+    let problem = match lang {
+        Lang::Vi => "Không có lần nhắc nào rơi vào khoảng from=… to=… đã chọn.",
+        Lang::En => "The schedule has no fire between the chosen from=… and to=… dates.",
+    };
+    format!("{problem} {}\n\n{}", nothing_saved(lang), remind_form(lang))
+}
+
 /// A scheduled time that is already past.
 pub fn in_the_past(lang: Lang, at: DateTime<Utc>, zone: Tz) -> String {
     match lang {

@@ -1,0 +1,150 @@
+//! `loa import`: a ward's plan in one go, all checked before any is written, idempotent.
+
+use std::process::Command;
+
+use chrono::{TimeZone, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
+use loa::{
+    domain::{QuietHours, TopicCatalog},
+    import::{ImportError, Rules, import},
+    store::Store,
+};
+
+async fn fresh_store(dir: &tempfile::TempDir) -> Store {
+    Store::connect(&format!("sqlite://{}", dir.path().join("loa.db").display())).await.unwrap()
+}
+
+async fn reminders(store: &Store) -> i64 {
+    sqlx::query_scalar("SELECT count(*) FROM reminders").fetch_one(store.pool()).await.unwrap()
+}
+
+async fn next_fire(store: &Store, key: &str) -> i64 {
+    sqlx::query_scalar("SELECT next_fire_at FROM reminders WHERE import_key = ?1")
+        .bind(key)
+        .fetch_one(store.pool())
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_example_plan_imports_once_and_a_second_import_creates_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    let rules = Rules {
+        topics: &topics,
+        timezone: Ho_Chi_Minh,
+        quiet_hours: QuietHours::parse("22:00-06:00").unwrap(),
+    };
+    // Friday 2027-01-01, noon in Hà Nội: before the summer campaign's window.
+    let now = Ho_Chi_Minh.with_ymd_and_hms(2027, 1, 1, 12, 0, 0).unwrap().with_timezone(&Utc);
+    let plan = std::path::Path::new("examples/plan.toml");
+
+    let first = import(plan, &store, &rules, now).await.unwrap();
+    assert_eq!(first.created.len(), 9);
+    assert!(first.existing.is_empty());
+    let second = import(plan, &store, &rules, now).await.unwrap();
+    assert!(second.created.is_empty());
+    assert_eq!(second.existing.len(), 9);
+    assert_eq!(reminders(&store).await, 9);
+
+    let this_friday = Ho_Chi_Minh.with_ymd_and_hms(2027, 1, 1, 17, 30, 0).unwrap();
+    assert_eq!(next_fire(&store, "rac-tdp5").await, this_friday.timestamp_millis());
+    let first_summer_saturday = Ho_Chi_Minh.with_ymd_and_hms(2027, 6, 5, 8, 0, 0).unwrap();
+    assert_eq!(next_fire(&store, "sot-xuat-huyet-he").await, first_summer_saturday.timestamp_millis());
+}
+
+#[tokio::test]
+async fn a_plan_with_errors_lists_them_all_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    let rules = Rules {
+        topics: &topics,
+        timezone: Ho_Chi_Minh,
+        quiet_hours: QuietHours::parse("22:00-06:00").unwrap(),
+    };
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        r#"
+[[reminder]]
+key = "ok"
+when = "daily@07:00"
+topic = "waste"
+text = "Hợp lệ"
+
+[[reminder]]
+key = "bad-time"
+when = "daily@25:00"
+topic = "waste"
+text = "Sai giờ"
+
+[[reminder]]
+key = "night"
+when = "daily@23:30"
+topic = "health"
+text = "Giờ yên lặng"
+
+[[reminder]]
+key = "ok"
+when = "daily@08:00"
+topic = "rac"
+text = "Trùng khoá"
+
+[[reminder]]
+key = "bad-topic"
+when = "daily@08:00"
+topic = "rac"
+areas = ["tổ 5"]
+text = "Sai chủ đề"
+"#,
+    )
+    .unwrap();
+    let error = import(&plan, &store, &rules, Utc::now()).await.unwrap_err();
+    let ImportError::Invalid(problems) = error else { panic!("{error}") };
+    assert_eq!(problems.len(), 4, "{problems:#?}");
+    assert!(problems[0].starts_with("reminder 2 (bad-time): \"25:00\""), "{problems:#?}");
+    assert!(problems[1].contains("reminder 3 (night): fires at 23:30 within quiet hours"), "{problems:#?}");
+    assert!(problems[2].contains("reminder 4 (ok): the key is used twice"), "{problems:#?}");
+    assert!(problems[3].contains("reminder 5 (bad-topic): unknown topic \"rac\""), "{problems:#?}");
+    assert_eq!(reminders(&store).await, 0, "nothing was written");
+}
+
+#[test]
+fn the_binary_imports_a_plan_and_reports_what_it_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(&plan, "[[reminder]]\nkey = \"rac\"\nwhen = \"t2,t4,t6@17:30\"\ntopic = \"waste\"\nareas = [\"5\"]\ntext = \"Mang rác ra\"\n").unwrap();
+    let run = || {
+        Command::new(env!("CARGO_BIN_EXE_loa"))
+            .args(["import", plan.to_str().unwrap()])
+            .current_dir(dir.path())
+            .env_clear()
+            .env("TELOXIDE_TOKEN", "1:unused")
+            .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("loa.db").display()))
+            .output()
+            .unwrap()
+    };
+    let first = run();
+    assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
+    assert!(String::from_utf8_lossy(&first.stdout).contains("1 created, 0 already present"));
+    let second = run();
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 created, 1 already present"));
+
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[[reminder]]\nkey = 1\n").unwrap();
+    let output = Command::new(env!("CARGO_BIN_EXE_loa"))
+        .args(["import", broken.to_str().unwrap()])
+        .env_clear()
+        .env("TELOXIDE_TOKEN", "1:unused")
+        .env("DATABASE_URL", format!("sqlite://{}", dir.path().join("loa.db").display()))
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    assert!(
+        String::from_utf8_lossy(&output.stderr).contains("not valid TOML"),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
