@@ -56,7 +56,7 @@ async fn an_official_posts_to_area_5_previews_confirms_and_only_its_subscribed_g
     assert_eq!(preview[0].text, format!("<b>📢 Thu gom rác, vệ sinh môi trường</b>\n\n{text}"));
     assert_eq!(preview[0].parse_mode.as_deref(), Some("HTML"));
     assert!(preview[1].text.contains("Sẽ gửi tới: 2 nhóm/người"), "{}", preview[1].text);
-    assert!(preview[1].text.contains("Tổ dân phố: 5"), "{}", preview[1].text);
+    assert!(preview[1].text.contains("Phạm vi: tổ 5"), "{}", preview[1].text);
     let buttons = preview[1].reply_markup.as_ref().expect("buttons").to_string();
     assert!(buttons.contains("Gửi") && buttons.contains("Huỷ"), "{buttons}");
     assert_eq!(

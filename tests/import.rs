@@ -14,6 +14,11 @@ async fn fresh_store(dir: &tempfile::TempDir) -> Store {
     Store::connect(&format!("sqlite://{}", dir.path().join("loa.db").display())).await.unwrap()
 }
 
+/// The defaults of a Hà Nội ward.
+fn ward_rules(topics: &TopicCatalog) -> Rules<'_> {
+    Rules { topics, timezone: Ho_Chi_Minh, quiet_hours: QuietHours::parse("22:00-06:00").unwrap() }
+}
+
 async fn reminders(store: &Store) -> i64 {
     sqlx::query_scalar("SELECT count(*) FROM reminders").fetch_one(store.pool()).await.unwrap()
 }
@@ -31,11 +36,7 @@ async fn the_example_plan_imports_once_and_a_second_import_creates_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(&dir).await;
     let topics = TopicCatalog::new(store.topics().await.unwrap());
-    let rules = Rules {
-        topics: &topics,
-        timezone: Ho_Chi_Minh,
-        quiet_hours: QuietHours::parse("22:00-06:00").unwrap(),
-    };
+    let rules = ward_rules(&topics);
     // Friday 2027-01-01, noon in Hà Nội: before the summer campaign's window.
     let now = Ho_Chi_Minh.with_ymd_and_hms(2027, 1, 1, 12, 0, 0).unwrap().with_timezone(&Utc);
     let plan = std::path::Path::new("examples/plan.toml");
@@ -59,11 +60,7 @@ async fn a_plan_with_errors_lists_them_all_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(&dir).await;
     let topics = TopicCatalog::new(store.topics().await.unwrap());
-    let rules = Rules {
-        topics: &topics,
-        timezone: Ho_Chi_Minh,
-        quiet_hours: QuietHours::parse("22:00-06:00").unwrap(),
-    };
+    let rules = ward_rules(&topics);
     let plan = dir.path().join("plan.toml");
     std::fs::write(
         &plan,

@@ -80,31 +80,32 @@ fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
     }
 }
 
+/// What a `BroadcastSummary` is read from; the caller appends its `WHERE`/`ORDER BY`.
+macro_rules! select_summaries {
+    () => {
+        "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late, b.recalled_at IS NOT NULL,
+                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
+                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
+         FROM broadcasts b "
+    };
+}
+
 impl Store {
     /// The latest broadcasts, newest first.
     pub async fn recent_broadcasts(&self, limit: u32) -> Result<Vec<BroadcastSummary>> {
-        let rows: Vec<SummaryRow> = sqlx::query_as(
-            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late, b.recalled_at IS NOT NULL,
-                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
-                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
-             FROM broadcasts b ORDER BY b.id DESC LIMIT ?1",
-        )
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
+        let rows: Vec<SummaryRow> =
+            sqlx::query_as(concat!(select_summaries!(), "ORDER BY b.id DESC LIMIT ?1"))
+                .bind(limit)
+                .fetch_all(&self.pool)
+                .await?;
         Ok(rows.into_iter().map(summary_from_row).collect())
     }
 
     pub async fn broadcast_report(&self, id: i64) -> Result<Option<BroadcastReport>> {
-        let summary: Option<SummaryRow> = sqlx::query_as(
-            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late, b.recalled_at IS NOT NULL,
-                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
-                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
-             FROM broadcasts b WHERE b.id = ?1",
-        )
-        .bind(id)
-        .fetch_optional(&self.pool)
-        .await?;
+        let summary: Option<SummaryRow> = sqlx::query_as(concat!(select_summaries!(), "WHERE b.id = ?1"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
         let Some(summary) = summary.map(summary_from_row) else { return Ok(None) };
         let (pending, cancelled, pinned, pin_failed): (i64, i64, i64, i64) = sqlx::query_as(
             "SELECT coalesce(sum(state IN ('pending', 'sending')), 0), coalesce(sum(state = 'cancelled'), 0),

@@ -12,7 +12,7 @@ pub use official::*;
 pub use resident::*;
 pub use schedule::*;
 
-use crate::domain::Lang;
+use crate::domain::{AreaCode, Lang};
 
 /// One line of `/help` and of the command menu.
 pub struct CommandHelp {
@@ -38,4 +38,19 @@ pub fn local(at: DateTime<Utc>, zone: Tz) -> String {
 /// Escapes text that goes into an HTML-formatted reply.
 pub fn html(text: &str) -> String {
     teloxide::utils::html::escape(text)
+}
+
+/// The audience of an announcement: its areas, or the whole ward.
+pub fn areas_text(lang: Lang, areas: &[AreaCode]) -> String {
+    if areas.is_empty() {
+        return match lang {
+            Lang::Vi => "toàn phường".into(),
+            Lang::En => "ward-wide".into(),
+        };
+    }
+    let codes = areas.iter().map(AreaCode::to_string).collect::<Vec<_>>().join(", ");
+    match lang {
+        Lang::Vi => format!("tổ {codes}"),
+        Lang::En => format!("areas {codes}"),
+    }
 }

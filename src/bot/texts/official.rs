@@ -6,7 +6,7 @@ use std::fmt::Write;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use super::{CommandHelp, html, local};
+use super::{CommandHelp, areas_text, html, local};
 use crate::{
     domain::{AreaCode, Lang, PostError, Role, TopicCatalog},
     store::{BroadcastReport, BroadcastSummary, Official},
@@ -267,14 +267,7 @@ pub struct PreviewFacts<'a> {
 }
 
 pub fn preview_summary(lang: Lang, facts: &PreviewFacts, zone: Tz) -> String {
-    let areas = if facts.areas.is_empty() {
-        match lang {
-            Lang::Vi => "toàn phường".to_owned(),
-            Lang::En => "ward-wide".to_owned(),
-        }
-    } else {
-        facts.areas.iter().map(AreaCode::to_string).collect::<Vec<_>>().join(", ")
-    };
+    let areas = areas_text(lang, facts.areas);
     let expires = local(facts.expires_at, zone);
     let mut flags = Vec::new();
     if facts.urgent {
@@ -287,13 +280,13 @@ pub fn preview_summary(lang: Lang, facts: &PreviewFacts, zone: Tz) -> String {
     let sends = facts.sends.as_ref().map(|line| format!("\n{line}")).unwrap_or_default();
     match lang {
         Lang::Vi => format!(
-            "☝️ Bản xem trước{flags}.\nChủ đề: {}\nTổ dân phố: {areas}\nSẽ gửi tới: {} nhóm/người{sends}\n\n\
+            "☝️ Bản xem trước{flags}.\nChủ đề: {}\nPhạm vi: {areas}\nSẽ gửi tới: {} nhóm/người{sends}\n\n\
              Bấm «Gửi» (hoặc /confirm) để gửi, «Huỷ» (hoặc /cancel) để bỏ. Bản nháp hết hạn lúc {expires}.",
             html(facts.topic),
             facts.recipients
         ),
         Lang::En => format!(
-            "☝️ Preview{flags}.\nTopic: {}\nAreas: {areas}\nWill reach: {} chats{sends}\n\n\
+            "☝️ Preview{flags}.\nTopic: {}\nAudience: {areas}\nWill reach: {} chats{sends}\n\n\
              Tap «Send» (or /confirm) to send, «Cancel» (or /cancel) to discard. The draft expires at {expires}.",
             html(facts.topic),
             facts.recipients
@@ -365,20 +358,6 @@ pub fn draft_cancelled(lang: Lang) -> String {
     match lang {
         Lang::Vi => "Đã huỷ bản nháp; không có gì được gửi.".into(),
         Lang::En => "Draft discarded; nothing was sent.".into(),
-    }
-}
-
-fn areas_text(lang: Lang, areas: &[AreaCode]) -> String {
-    if areas.is_empty() {
-        return match lang {
-            Lang::Vi => "toàn phường".into(),
-            Lang::En => "ward-wide".into(),
-        };
-    }
-    let codes = areas.iter().map(AreaCode::to_string).collect::<Vec<_>>().join(", ");
-    match lang {
-        Lang::Vi => format!("tổ {codes}"),
-        Lang::En => format!("areas {codes}"),
     }
 }
 

@@ -5,7 +5,7 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveDate, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::local;
+use super::{areas_text, local};
 use crate::{
     domain::{AreaCode, Lang, QuietHours, TimeError, TopicCatalog, WhenError, WindowError},
     store::{Reminder, ReminderStatus},
@@ -145,20 +145,6 @@ pub fn quiet_hours_refusal(lang: Lang, at: NaiveTime, quiet: QuietHours, recurri
             "{at} is within quiet hours ({quiet}): non-urgent messages are not sent then. Choose another time, or add urgent if it truly is. {}\n\n{form}",
             nothing_saved(lang)
         ),
-    }
-}
-
-fn areas_text(lang: Lang, areas: &[AreaCode]) -> String {
-    if areas.is_empty() {
-        return match lang {
-            Lang::Vi => "toàn phường".into(),
-            Lang::En => "ward-wide".into(),
-        };
-    }
-    let codes = areas.iter().map(AreaCode::to_string).collect::<Vec<_>>().join(", ");
-    match lang {
-        Lang::Vi => format!("tổ {codes}"),
-        Lang::En => format!("areas {codes}"),
     }
 }
 
