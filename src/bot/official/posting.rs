@@ -35,11 +35,7 @@ pub async fn at(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &
     let (date, rest) = first_word(args);
     let (time, rest) = first_word(rest);
     if time.is_empty() {
-        let missing = match lang {
-            crate::domain::Lang::Vi => "Thiếu ngày và giờ.",
-            crate::domain::Lang::En => "The date and time are missing.",
-        };
-        return reply(bot, chat, official, texts::at_usage(lang, missing)).await;
+        return reply(bot, chat, official, texts::at_usage(lang, texts::date_and_time_missing(lang))).await;
     }
     let parsed = parse_date(date).and_then(|date| Ok((date, parse_time(time)?)));
     let send_at = parsed.and_then(|(date, time)| Ok((local_to_utc(date, time, ctx.timezone)?, time)));

@@ -128,6 +128,13 @@ pub fn in_the_past(lang: Lang, at: DateTime<Utc>, zone: Tz) -> String {
     }
 }
 
+pub fn date_and_time_missing(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "Thiếu ngày và giờ.",
+        Lang::En => "The date and time are missing.",
+    }
+}
+
 pub fn at_usage(lang: Lang, problem: &str) -> String {
     format!("{problem} {}\n\n{}", nothing_saved(lang), at_form(lang))
 }
