@@ -19,7 +19,7 @@ pub async fn bot_status_changed(bot: Bot, update: ChatMemberUpdated, ctx: Arc<Co
         tracing::info!(chat = chat.id, newly_joined, "bot is in the chat");
         if newly_joined && !update.chat.is_private() {
             let lang = ctx.lang_of(update.chat.id).await?;
-            bot.send_message(update.chat.id, texts::group_welcome(lang)).await?;
+            ctx.say(&bot, update.chat.id, texts::group_welcome(lang)).await?;
         }
     } else {
         tracing::info!(chat = chat.id, "bot left the chat or was removed; marking it inactive");

@@ -42,6 +42,13 @@ pub struct Context {
 }
 
 impl Context {
+    /// Every message a handler sends starts here: it takes one slot of the overall rate that
+    /// the delivery worker keeps, so that replies during a broadcast cause no 429.
+    pub fn say(&self, bot: &Bot, chat: ChatId, text: impl Into<String>) -> <Bot as Requester>::SendMessage {
+        self.outbox.note_reply();
+        bot.send_message(chat, text)
+    }
+
     /// The language of a chat: its own choice, or `LOA_LANG`.
     pub async fn lang_of(&self, chat_id: ChatId) -> Result<Lang> {
         let settings = self.store.chat_settings(chat_id.0).await?;
@@ -96,15 +103,21 @@ fn chat_info(chat: &Chat) -> ChatInfo {
 
 /// Sends a handler's reply; when the handler failed, tells the user so and passes the error on
 /// to be logged.
-async fn reply_or_apologise(bot: &Bot, chat: ChatId, lang: Lang, outcome: Result<String>) -> Result<()> {
+async fn reply_or_apologise(
+    bot: &Bot,
+    ctx: &Context,
+    chat: ChatId,
+    lang: Lang,
+    outcome: Result<String>,
+) -> Result<()> {
     match outcome {
         Ok(text) => {
-            bot.send_message(chat, text).await?;
+            ctx.say(bot, chat, text).await?;
             Ok(())
         }
         Err(error) => {
             // The apology is best effort: the error that matters is the one returned.
-            let _ = bot.send_message(chat, texts::internal_error(lang)).await;
+            let _ = ctx.say(bot, chat, texts::internal_error(lang)).await;
             Err(error)
         }
     }

@@ -18,17 +18,17 @@ pub async fn handle(bot: Bot, message: Message, command: ResidentCommand, ctx: A
     let chat = message.chat.id;
     let settings = match ctx.store.touch_chat(&chat_info(&message.chat), ctx.clock.now()).await {
         Ok(settings) => settings,
-        Err(error) => return reply_or_apologise(&bot, chat, ctx.default_lang, Err(error)).await,
+        Err(error) => return reply_or_apologise(&bot, &ctx, chat, ctx.default_lang, Err(error)).await,
     };
     let lang = settings.lang.unwrap_or(ctx.default_lang);
     let outcome = answer(&bot, &message, command, &ctx, &settings, lang).await;
-    reply_or_apologise(&bot, chat, lang, outcome).await
+    reply_or_apologise(&bot, &ctx, chat, lang, outcome).await
 }
 
 /// A command that names no command of this bot.
 pub async fn unknown_command(bot: Bot, message: Message, ctx: Arc<Context>) -> Result<()> {
     let lang = ctx.lang_of(message.chat.id).await?;
-    bot.send_message(message.chat.id, texts::unknown_command(lang)).await?;
+    ctx.say(&bot, message.chat.id, texts::unknown_command(lang)).await?;
     Ok(())
 }
 

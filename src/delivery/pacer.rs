@@ -68,6 +68,11 @@ impl Pacer {
         }
     }
 
+    /// Gives a message sent outside the outbox at `at` (a reply) one slot of the overall rate.
+    pub fn reserve_global(&mut self, at: Instant) {
+        self.next_global = self.next_global.max(at) + self.global_gap;
+    }
+
     /// Forgets chats whose limits no longer hold anything back, so memory follows the chats
     /// written to lately, not every chat ever written to.
     pub fn forget_idle(&mut self, now: Instant) {
@@ -153,6 +158,16 @@ mod tests {
             "the first 20 are not held back by the minute limit"
         );
         assert!(starts[20] - start >= MINUTE, "the 21st waits for the window");
+    }
+
+    #[test]
+    fn a_reply_takes_a_slot_of_the_overall_rate() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 1, start);
+        pacer.record(-1, true, start);
+        let before = pacer.ready_at(-2, true);
+        pacer.reserve_global(start);
+        assert_eq!(pacer.ready_at(-2, true), before + pacer.global_gap);
     }
 
     #[test]

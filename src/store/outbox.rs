@@ -82,9 +82,27 @@ impl Store {
         let mut chats = busy.clone();
         jobs.retain(|job| chats.insert(job.chat_id));
         jobs.truncate(limit);
+        // Sends are marked in one statement: one round trip to SQLite instead of one per job.
+        let sends: Vec<(i64, i64)> = jobs
+            .iter()
+            .filter(|job| matches!(job.action, Action::Send { .. }))
+            .map(|job| (job.broadcast_id, job.chat_id))
+            .collect();
+        if !sends.is_empty() {
+            sqlx::query(
+                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1
+                 WHERE (broadcast_id, chat_id) IN
+                       (SELECT value ->> 0, value ->> 1 FROM json_each(?1))",
+            )
+            .bind(serde_json::to_string(&sends).expect("numbers serialise"))
+            .execute(&mut *tx)
+            .await?;
+        }
         for job in &mut jobs {
             job.attempts += 1;
-            mark_in_flight(&mut tx, job).await?;
+            if !matches!(job.action, Action::Send { .. }) {
+                mark_amendment_in_flight(&mut tx, job).await?;
+            }
         }
         tx.commit().await?;
         Ok(jobs)
@@ -113,13 +131,23 @@ impl Store {
     /// Records the outcomes of finished jobs in one transaction.
     pub async fn record(&self, results: &[(Job, Outcome)], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
+        // Successful sends, the bulk of any broadcast, are recorded in two statements in all.
+        let mut sent: Vec<(i64, i64, i32, i64, Option<bool>)> = Vec::new();
         for (job, outcome) in results {
             match job.action {
-                Action::Send { .. } => record_send(&mut tx, job, outcome, now).await?,
+                Action::Send { .. } => match outcome {
+                    Outcome::Sent { message_id, pinned } => {
+                        sent.push((job.broadcast_id, job.chat_id, *message_id, job.revision, *pinned))
+                    }
+                    _ => record_send(&mut tx, job, outcome, now).await?,
+                },
                 Action::Edit { .. } | Action::Delete { .. } => {
                     record_amendment(&mut tx, job, outcome, now).await?
                 }
             }
+        }
+        if !sent.is_empty() {
+            record_sent(&mut tx, &sent, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -150,16 +178,20 @@ fn job_from_row(row: JobRow) -> Job {
 
 async fn claimable_sends(conn: &mut SqliteConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<Job>> {
     // Only the head of each chat's queue is a candidate, so that one busy chat's backlog
-    // cannot fill a claim and starve every other chat.
+    // cannot fill a claim and starve every other chat. The scan follows `deliveries_queue` and
+    // stops at the limit; CROSS JOIN keeps SQLite from scanning `broadcasts` for every row.
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.revision, b.pin, c.lang, c.kind,
                 NULL, 'send'
-         FROM (SELECT broadcast_id, chat_id, attempts, urgent,
-                      row_number() OVER (PARTITION BY chat_id ORDER BY urgent DESC, broadcast_id) AS place
-               FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?1) d
-         JOIN broadcasts b ON b.id = d.broadcast_id
+         FROM deliveries d
+         CROSS JOIN broadcasts b ON b.id = d.broadcast_id
          LEFT JOIN chats c ON c.id = d.chat_id
-         WHERE d.place = 1
+         WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+           AND NOT EXISTS (
+               SELECT 1 FROM deliveries ahead
+               WHERE ahead.chat_id = d.chat_id AND ahead.state = 'pending' AND ahead.next_attempt_at <= ?1
+                 AND (ahead.urgent > d.urgent
+                      OR (ahead.urgent = d.urgent AND ahead.broadcast_id < d.broadcast_id)))
          ORDER BY d.urgent DESC, d.broadcast_id, d.chat_id
          LIMIT ?2",
     )
@@ -193,30 +225,18 @@ async fn claimable_amendments(
     Ok(rows.into_iter().map(job_from_row).collect())
 }
 
-async fn mark_in_flight(conn: &mut SqliteConnection, job: &Job) -> Result<()> {
-    match job.action {
-        Action::Send { .. } => {
-            sqlx::query(
-                "UPDATE deliveries SET state = 'sending', attempts = attempts + 1 WHERE broadcast_id = ?1 AND chat_id = ?2",
-            )
-            .bind(job.broadcast_id)
-            .bind(job.chat_id)
-            .execute(conn)
-            .await?;
-        }
-        Action::Edit { .. } | Action::Delete { .. } => {
-            sqlx::query(
-                "UPDATE amendments SET state = 'sending', attempts = attempts + 1
-                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND revision = ?3 AND kind = ?4",
-            )
-            .bind(job.broadcast_id)
-            .bind(job.chat_id)
-            .bind(job.revision)
-            .bind(amendment_kind(job.action))
-            .execute(conn)
-            .await?;
-        }
-    }
+/// Sends are marked in flight in one statement by `claim_due`; amendments, rare, one by one.
+async fn mark_amendment_in_flight(conn: &mut SqliteConnection, job: &Job) -> Result<()> {
+    sqlx::query(
+        "UPDATE amendments SET state = 'sending', attempts = attempts + 1
+         WHERE broadcast_id = ?1 AND chat_id = ?2 AND revision = ?3 AND kind = ?4",
+    )
+    .bind(job.broadcast_id)
+    .bind(job.chat_id)
+    .bind(job.revision)
+    .bind(amendment_kind(job.action))
+    .execute(conn)
+    .await?;
     Ok(())
 }
 
@@ -228,6 +248,42 @@ fn amendment_kind(action: Action) -> &'static str {
     }
 }
 
+/// Records successful sends `(broadcast, chat, message id, revision, pinned)` in one go; what
+/// `record_send` does for one.
+async fn record_sent(
+    conn: &mut SqliteConnection,
+    sent: &[(i64, i64, i32, i64, Option<bool>)],
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let sent = serde_json::to_string(sent).expect("numbers serialise");
+    sqlx::query(
+        "UPDATE deliveries SET state = 'sent', message_id = s.message_id, sent_at = ?2,
+             sent_revision = s.revision, pinned = s.pinned, last_error = NULL
+         FROM (SELECT value ->> 0 AS broadcast_id, value ->> 1 AS chat_id, value ->> 2 AS message_id,
+                      value ->> 3 AS revision, value ->> 4 AS pinned
+               FROM json_each(?1)) s
+         WHERE deliveries.broadcast_id = s.broadcast_id AND deliveries.chat_id = s.chat_id",
+    )
+    .bind(&sent)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    // An /edit or /recall that came while these messages were in flight applies to them too.
+    sqlx::query(
+        "INSERT OR IGNORE INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
+         SELECT b.id, s.value ->> 1, CASE WHEN b.recalled_at IS NULL THEN 'edit' ELSE 'delete' END,
+                b.revision, ?2
+         FROM json_each(?1) s
+         CROSS JOIN broadcasts b ON b.id = s.value ->> 0
+         WHERE b.recalled_at IS NOT NULL OR b.revision > s.value ->> 3",
+    )
+    .bind(&sent)
+    .bind(millis(now))
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
 async fn record_send(
     conn: &mut SqliteConnection,
     job: &Job,
@@ -237,31 +293,7 @@ async fn record_send(
     let (broadcast, chat) = (job.broadcast_id, job.chat_id);
     match outcome {
         Outcome::Sent { message_id, pinned } => {
-            sqlx::query(
-                "UPDATE deliveries SET state = 'sent', message_id = ?3, sent_at = ?4, sent_revision = ?5,
-                     pinned = ?6, last_error = NULL
-                 WHERE broadcast_id = ?1 AND chat_id = ?2",
-            )
-            .bind(broadcast)
-            .bind(chat)
-            .bind(message_id)
-            .bind(millis(now))
-            .bind(job.revision)
-            .bind(pinned)
-            .execute(&mut *conn)
-            .await?;
-            // An /edit or /recall that came while this message was in flight applies to it too.
-            sqlx::query(
-                "INSERT OR IGNORE INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
-                 SELECT id, ?2, CASE WHEN recalled_at IS NULL THEN 'edit' ELSE 'delete' END, revision, ?4
-                 FROM broadcasts WHERE id = ?1 AND (recalled_at IS NOT NULL OR revision > ?3)",
-            )
-            .bind(broadcast)
-            .bind(chat)
-            .bind(job.revision)
-            .bind(millis(now))
-            .execute(&mut *conn)
-            .await?;
+            record_sent(conn, &[(broadcast, chat, *message_id, job.revision, *pinned)], now).await?;
         }
         Outcome::Migrated { to } => {
             move_chat(&mut *conn, chat, *to, now).await?;

@@ -22,17 +22,17 @@ pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
 pub async fn report(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
     let lang = official.lang;
     let Ok(id) = args.trim().parse::<i64>() else {
-        return reply_or_apologise(bot, chat, lang, Ok(texts::broadcast_usage(lang, "report"))).await;
+        return reply_or_apologise(bot, ctx, chat, lang, Ok(texts::broadcast_usage(lang, "report"))).await;
     };
     match ctx.store.broadcast_report(id).await {
         Ok(Some(report)) => {
-            bot.send_message(chat, texts::report(lang, &report, ctx.timezone))
+            ctx.say(bot, chat, texts::report(lang, &report, ctx.timezone))
                 .parse_mode(ParseMode::Html)
                 .await?;
             Ok(())
         }
-        Ok(None) => reply_or_apologise(bot, chat, lang, Ok(texts::broadcast_not_found(lang, id))).await,
-        Err(error) => reply_or_apologise(bot, chat, lang, Err(error)).await,
+        Ok(None) => reply_or_apologise(bot, ctx, chat, lang, Ok(texts::broadcast_not_found(lang, id))).await,
+        Err(error) => reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
     }
 }
 

@@ -34,7 +34,7 @@ pub async fn handle(bot: Bot, message: Message, command: OfficialCommand, ctx: A
         _ => None,
     };
     let (Some(role), Some(user)) = (role, &message.from) else {
-        bot.send_message(chat, texts::officials_only(lang)).await?;
+        ctx.say(&bot, chat, texts::officials_only(lang)).await?;
         return Ok(());
     };
     let official = Official { user: user.id, role, lang };
@@ -59,5 +59,5 @@ pub async fn handle(bot: Bot, message: Message, command: OfficialCommand, ctx: A
         OfficialCommand::Edit(args) => broadcasts::edit(&official, &args, &ctx).await,
         OfficialCommand::Recall(args) => broadcasts::recall(&official, &args, &ctx).await,
     };
-    super::reply_or_apologise(&bot, chat, lang, outcome).await
+    super::reply_or_apologise(&bot, &ctx, chat, lang, outcome).await
 }

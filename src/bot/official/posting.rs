@@ -25,7 +25,9 @@ const CANCEL: &str = "cancel:";
 pub async fn post(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
     match PostRequest::parse(args, &ctx.topics) {
         Ok(request) => preview(bot, chat, official, request, None, ctx).await,
-        Err(error) => reply(bot, chat, official, texts::post_error(official.lang, &error, &ctx.topics)).await,
+        Err(error) => {
+            reply(bot, ctx, chat, official, texts::post_error(official.lang, &error, &ctx.topics)).await
+        }
     }
 }
 
@@ -35,25 +37,29 @@ pub async fn at(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &
     let (date, rest) = first_word(args);
     let (time, rest) = first_word(rest);
     if time.is_empty() {
-        return reply(bot, chat, official, texts::at_usage(lang, texts::date_and_time_missing(lang))).await;
+        return reply(bot, ctx, chat, official, texts::at_usage(lang, texts::date_and_time_missing(lang)))
+            .await;
     }
     let parsed = parse_date(date).and_then(|date| Ok((date, parse_time(time)?)));
     let send_at = parsed.and_then(|(date, time)| Ok((local_to_utc(date, time, ctx.timezone)?, time)));
     let (send_at, time) = match send_at {
         Ok(parsed) => parsed,
         Err(error) => {
-            return reply(bot, chat, official, texts::at_usage(lang, &texts::time_error(lang, &error))).await;
+            return reply(bot, ctx, chat, official, texts::at_usage(lang, &texts::time_error(lang, &error)))
+                .await;
         }
     };
     if send_at <= ctx.clock.now() {
-        return reply(bot, chat, official, texts::in_the_past(lang, send_at, ctx.timezone)).await;
+        return reply(bot, ctx, chat, official, texts::in_the_past(lang, send_at, ctx.timezone)).await;
     }
     let request = match PostRequest::parse(rest, &ctx.topics) {
         Ok(request) => request,
-        Err(error) => return reply(bot, chat, official, texts::post_error(lang, &error, &ctx.topics)).await,
+        Err(error) => {
+            return reply(bot, ctx, chat, official, texts::post_error(lang, &error, &ctx.topics)).await;
+        }
     };
     if let Some(quiet) = ctx.quiet_hours.filter(|quiet| !request.urgent && quiet.contains(time)) {
-        return reply(bot, chat, official, texts::quiet_hours_refusal(lang, time, quiet, false)).await;
+        return reply(bot, ctx, chat, official, texts::quiet_hours_refusal(lang, time, quiet, false)).await;
     }
     preview(bot, chat, official, request, Some(send_at), ctx).await
 }
@@ -63,8 +69,8 @@ fn first_word(text: &str) -> (&str, &str) {
     text.split_once(char::is_whitespace).unwrap_or((text, ""))
 }
 
-async fn reply(bot: &Bot, chat: ChatId, official: &Official, text: String) -> Result<()> {
-    reply_or_apologise(bot, chat, official.lang, Ok(text)).await
+async fn reply(bot: &Bot, ctx: &Context, chat: ChatId, official: &Official, text: String) -> Result<()> {
+    reply_or_apologise(bot, ctx, chat, official.lang, Ok(text)).await
 }
 
 /// Checks the audience, saves the draft and answers with two messages: exactly what residents
@@ -80,16 +86,16 @@ async fn preview(
     let lang = official.lang;
     let known = match ctx.store.known_areas().await {
         Ok(known) => known,
-        Err(error) => return reply_or_apologise(bot, chat, lang, Err(error)).await,
+        Err(error) => return reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
     };
     let unknown: Vec<_> = request.areas.iter().filter(|area| !known.contains(area)).cloned().collect();
     if !unknown.is_empty() {
-        return reply(bot, chat, official, texts::unknown_areas(lang, &unknown, &known)).await;
+        return reply(bot, ctx, chat, official, texts::unknown_areas(lang, &unknown, &known)).await;
     }
     let recipients = match ctx.store.recipient_count(&request).await {
-        Ok(0) => return reply(bot, chat, official, texts::no_recipients(lang)).await,
+        Ok(0) => return reply(bot, ctx, chat, official, texts::no_recipients(lang)).await,
         Ok(recipients) => recipients,
-        Err(error) => return reply_or_apologise(bot, chat, lang, Err(error)).await,
+        Err(error) => return reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
     };
     let now = ctx.clock.now();
     let quiet_until = if request.urgent { None } else { quiet_until(ctx, now) };
@@ -102,13 +108,13 @@ async fn preview(
     let draft =
         match ctx.store.save_draft(official.user, &request, not_before, now + DRAFT_LIFETIME, now).await {
             Ok(draft) => draft,
-            Err(error) => return reply_or_apologise(bot, chat, lang, Err(error)).await,
+            Err(error) => return reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
         };
 
     let topic = ctx.topics.get(&request.topic).expect("parse checked the topic");
     // Residents read the announcement in the ward's default language unless their chat chose.
     let exact = render(topic, ctx.default_lang, &request.body);
-    bot.send_message(chat, exact).parse_mode(ParseMode::Html).await?;
+    ctx.say(bot, chat, exact).parse_mode(ParseMode::Html).await?;
     let facts = texts::PreviewFacts {
         topic: topic.name(lang),
         areas: &request.areas,
@@ -122,7 +128,7 @@ async fn preview(
         InlineKeyboardButton::callback(texts::button_send(lang), format!("{CONFIRM}{}", draft.id)),
         InlineKeyboardButton::callback(texts::button_cancel(lang), format!("{CANCEL}{}", draft.id)),
     ]]);
-    bot.send_message(chat, texts::preview_summary(lang, &facts, ctx.timezone))
+    ctx.say(bot, chat, texts::preview_summary(lang, &facts, ctx.timezone))
         .parse_mode(ParseMode::Html)
         .reply_markup(buttons)
         .await?;
@@ -171,7 +177,7 @@ pub async fn button(bot: Bot, query: CallbackQuery, ctx: Arc<Context>) -> Result
     let chat = ChatId::from(query.from.id);
     let lang = ctx.lang_of(chat).await?;
     let Some(role) = ctx.store.official_role(query.from.id).await? else {
-        bot.send_message(chat, texts::officials_only(lang)).await?;
+        ctx.say(&bot, chat, texts::officials_only(lang)).await?;
         return Ok(());
     };
     if let Some(preview) = &query.message {
@@ -184,5 +190,5 @@ pub async fn button(bot: Bot, query: CallbackQuery, ctx: Arc<Context>) -> Result
     } else {
         cancel(&official, Some(draft_id), &ctx).await
     };
-    reply_or_apologise(&bot, chat, lang, outcome).await
+    reply_or_apologise(&bot, &ctx, chat, lang, outcome).await
 }
