@@ -243,3 +243,33 @@ async fn a_group_in_english_gets_an_english_heading() {
     assert!(announcements(&app, AREA7)[0].text.starts_with("<b>📢 Waste collection and sanitation</b>"));
     app.stop().await;
 }
+
+#[tokio::test]
+async fn an_urgent_broadcast_overtakes_one_still_being_delivered() {
+    use support::test_app::Options;
+    let app = TestApp::spawn_with(Options { rate_global: 5, ..Options::default() }).await;
+    for n in 1..=12 {
+        app.seed_chat(-2000 - n, &format!("Tổ {n}"), Some("2"), &["waste"]).await;
+        app.seed_chat(-3000 - n, &format!("Tổ {n}"), Some("3"), &["security"]).await;
+    }
+    app.official_says(ADMIN_ID, "/post waste area=2 Lịch thu gom", 2).await;
+    app.official_says(ADMIN_ID, "/confirm", 1).await;
+    app.official_says(ADMIN_ID, "/post security area=3 urgent Mất điện, đề phòng trộm cắp", 2).await;
+    app.official_says(ADMIN_ID, "/confirm", 1).await;
+    app.eventually("both are delivered", || async {
+        count(&app, "SELECT count(*) FROM deliveries WHERE state = 'sent'").await == 24
+    })
+    .await;
+
+    let order: Vec<i64> = app
+        .telegram
+        .sent_messages()
+        .into_iter()
+        .filter(|m| m.text.contains("📢"))
+        .map(|m| m.chat_id)
+        .collect();
+    let last_urgent = order.iter().rposition(|chat| *chat <= -3000).unwrap();
+    let last_normal = order.iter().rposition(|chat| *chat > -3000).unwrap();
+    assert!(last_urgent < last_normal, "the urgent one finished first: {order:?}");
+    app.stop().await;
+}
