@@ -1,14 +1,18 @@
 //! Every reply the bot writes, in Vietnamese (the default) and English, side by side so that a
 //! change to one is seen next to the other.
 
+mod broadcasts;
 mod official;
+mod posting;
 mod resident;
 mod schedule;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use broadcasts::*;
 pub use official::*;
+pub use posting::*;
 pub use resident::*;
 pub use schedule::*;
 
