@@ -28,26 +28,29 @@
 #[path = "../tests/support/mod.rs"]
 mod support;
 
+mod common;
+
 use std::{
     collections::{HashMap, HashSet},
     fmt::Write as _,
     path::Path,
-    process::Stdio,
-    str::FromStr,
     time::{Duration, Instant},
 };
 
 use chrono::Utc;
+use common::{
+    count, cpu_time, loa_command, mb, median, proc_status_kb, read_only, runs_from_env, runtime, stop, tail,
+    wait_until,
+};
 use loa::{
     domain::TopicSelection,
     store::{ChatInfo, ChatKind, Store},
 };
-use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use support::{
-    fake_telegram::{FakeTelegram, Limits, TOKEN},
+    fake_telegram::{FakeTelegram, Limits},
     updates,
 };
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 
 /// The official who posts; named in LOA_ADMINS.
 const ADMIN: i64 = 42;
@@ -63,8 +66,6 @@ cống, ao hồ. Các tổ dân vận tổ dân phố tăng cường tuyên truy
 const SAMPLE_EVERY: Duration = Duration::from_millis(50);
 /// For start-up, the preview and the confirmation; each normally takes well under a second.
 const STEP_DEADLINE: Duration = Duration::from_secs(30);
-/// For loa to stop after SIGTERM.
-const STOP_DEADLINE: Duration = Duration::from_secs(30);
 const RSS_LIMIT_MB: f64 = 50.0;
 
 struct Scenario {
@@ -144,21 +145,8 @@ fn main() {
         eprintln!("unknown scenario {unknown:?}; expected a or b (or nothing for both)");
         std::process::exit(2);
     }
-    let runs_override = match std::env::var("LOA_BENCH_RUNS") {
-        Ok(value) => match value.trim().parse::<usize>() {
-            Ok(runs) if runs > 0 => Some(runs),
-            _ => {
-                eprintln!("LOA_BENCH_RUNS: {value:?} is not a positive whole number");
-                std::process::exit(2);
-            }
-        },
-        Err(_) => None,
-    };
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .expect("a tokio runtime");
+    let runs_override = runs_from_env();
+    let runtime = runtime();
 
     let mut all_passed = true;
     for scenario in SCENARIOS.iter().filter(|s| wanted.is_empty() || wanted.iter().any(|w| w == s.key)) {
@@ -238,23 +226,7 @@ fn spawn_loa(
     dir: &Path,
     log: &Path,
 ) -> Result<Child, String> {
-    let log = std::fs::File::create(log).map_err(|e| format!("loa's log file: {e}"))?;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_loa"));
-    command
-        .env_clear()
-        .env("TELOXIDE_TOKEN", TOKEN)
-        .env("TELOXIDE_API_URL", fake.url())
-        .env("DATABASE_URL", database_url)
-        .env("LOA_ADMINS", ADMIN.to_string())
-        .env("RUST_LOG", "warn")
-        // Sends now whatever the hour: a post confirmed in quiet hours would wait until morning.
-        .env("LOA_QUIET_HOURS", "off")
-        // Keeps a developer's .env out of the run: loa reads one from its working directory.
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(log)
-        .kill_on_drop(true);
+    let mut command = loa_command(&fake.url(), database_url, ADMIN, dir, log)?;
     for (variable, value) in scenario.rates {
         command.env(variable, value.to_string());
     }
@@ -372,97 +344,6 @@ async fn drive(
         fake_cpu,
         exit_problem,
     })
-}
-
-/// Polls `check` every 10 ms until it answers, loa exits, or `deadline` passes.
-async fn wait_until<T>(
-    loa: &mut Child,
-    deadline: Duration,
-    what: &str,
-    mut check: impl FnMut() -> Option<T>,
-) -> Result<T, String> {
-    let give_up = Instant::now() + deadline;
-    loop {
-        if let Some(found) = check() {
-            return Ok(found);
-        }
-        if let Ok(Some(status)) = loa.try_wait() {
-            return Err(format!("loa exited ({status}) while the bench waited for {what}"));
-        }
-        if Instant::now() >= give_up {
-            return Err(format!("timed out after {deadline:?} waiting for {what}"));
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-}
-
-/// SIGTERM, then wait; `None` if loa stopped by itself with status 0.
-async fn stop(loa: &mut Child, pid: u32) -> Option<String> {
-    let signalled = Command::new("kill").args(["-TERM", &pid.to_string()]).status().await;
-    if !signalled.as_ref().is_ok_and(|status| status.success()) {
-        let _ = loa.kill().await;
-        return Some(format!("kill -TERM failed: {signalled:?}"));
-    }
-    match tokio::time::timeout(STOP_DEADLINE, loa.wait()).await {
-        Ok(Ok(status)) if status.success() => None,
-        Ok(Ok(status)) => Some(format!("loa exited with {status}")),
-        Ok(Err(error)) => Some(format!("waiting for loa: {error}")),
-        Err(_) => {
-            let _ = loa.kill().await;
-            Some(format!("loa did not stop within {STOP_DEADLINE:?} of SIGTERM"))
-        }
-    }
-}
-
-async fn read_only(database_url: &str) -> Result<SqlitePool, String> {
-    let options = SqliteConnectOptions::from_str(database_url)
-        .map_err(|e| format!("{database_url}: {e}"))?
-        .read_only(true)
-        .busy_timeout(Duration::from_secs(5));
-    SqlitePoolOptions::new()
-        .max_connections(1)
-        .connect_with(options)
-        .await
-        .map_err(|e| format!("read-only connection: {e}"))
-}
-
-async fn count(db: &SqlitePool, sql: &'static str) -> Result<usize, String> {
-    let n: i64 = sqlx::query_scalar(sql).fetch_one(db).await.map_err(|e| format!("{sql}: {e}"))?;
-    Ok(n as usize)
-}
-
-/// A `kB` field of /proc/<pid>/status, such as VmRSS or VmHWM.
-fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
-    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
-    let line = status.lines().find(|line| line.starts_with(field))?;
-    line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
-}
-
-/// User plus system time of a process (all its threads), from /proc/<pid>/stat.
-fn cpu_time(pid: &str) -> Duration {
-    // Linux reports it in clock ticks of USER_HZ, which is 100 on every architecture Rust targets.
-    const TICKS_PER_SEC: u64 = 100;
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
-    // The command name may contain spaces; the fields after it start with the state (field 3).
-    let fields: Vec<&str> = stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
-    let ticks = |index: usize| fields.get(index).and_then(|field| field.parse::<u64>().ok()).unwrap_or(0);
-    Duration::from_millis((ticks(11) + ticks(12)) * 1000 / TICKS_PER_SEC)
-}
-
-fn tail(path: &Path, lines: usize) -> String {
-    let text = std::fs::read_to_string(path).unwrap_or_default();
-    let all: Vec<&str> = text.lines().collect();
-    all[all.len().saturating_sub(lines)..].join("\n")
-}
-
-fn mb(kb: u64) -> f64 {
-    kb as f64 / 1024.0
-}
-
-fn median(mut values: Vec<f64>) -> f64 {
-    values.sort_by(f64::total_cmp);
-    let middle = values.len() / 2;
-    if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 }
 }
 
 fn table(results: &[Run]) -> String {
