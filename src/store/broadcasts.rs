@@ -1,6 +1,7 @@
 //! Broadcasts as officials see them: lists, reports, edits and recalls.
 
 use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
 use teloxide::types::UserId;
 
 use super::{Store, audit, from_millis, millis, parse_areas_json};
@@ -186,16 +187,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let chats = sqlx::query(
-            "INSERT INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
-             SELECT broadcast_id, chat_id, 'edit', ?2, ?3 FROM deliveries WHERE broadcast_id = ?1 AND state = 'sent'",
-        )
-        .bind(id)
-        .bind(revision)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let chats = amend_delivered(&mut tx, id, "edit", revision, now).await?;
         let detail = format!(
             "broadcast {id} revision {revision}: {} chars, {chats} messages to edit",
             body.chars().count()
@@ -237,16 +229,7 @@ impl Store {
         .bind(id)
         .execute(&mut *tx)
         .await?;
-        let chats = sqlx::query(
-            "INSERT INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
-             SELECT broadcast_id, chat_id, 'delete', ?2, ?3 FROM deliveries WHERE broadcast_id = ?1 AND state = 'sent'",
-        )
-        .bind(id)
-        .bind(revision)
-        .bind(millis(now))
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
+        let chats = amend_delivered(&mut tx, id, "delete", revision, now).await?;
         let detail = format!("broadcast {id}: {chats} messages to delete, {cancelled} unsent cancelled");
         audit::record(&mut tx, official, "recall", &detail, now).await?;
         tx.commit().await?;
@@ -303,6 +286,28 @@ impl Store {
             .map(|(at, topic, body)| ChatAnnouncement { at: from_millis(at), topic, body })
             .collect())
     }
+}
+
+/// Queues an edit or a deletion for every chat that received the broadcast; returns how many.
+async fn amend_delivered(
+    conn: &mut SqliteConnection,
+    broadcast: i64,
+    kind: &str,
+    revision: i64,
+    now: DateTime<Utc>,
+) -> Result<u64> {
+    let queued = sqlx::query(
+        "INSERT INTO amendments (broadcast_id, chat_id, kind, revision, next_attempt_at)
+         SELECT broadcast_id, chat_id, ?2, ?3, ?4 FROM deliveries WHERE broadcast_id = ?1 AND state = 'sent'",
+    )
+    .bind(broadcast)
+    .bind(kind)
+    .bind(revision)
+    .bind(millis(now))
+    .execute(conn)
+    .await?
+    .rows_affected();
+    Ok(queued)
 }
 
 async fn failures(store: &Store, statement: &'static str, id: i64) -> Result<Vec<ChatFailure>> {
