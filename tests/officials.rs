@@ -3,7 +3,9 @@
 mod support;
 
 use support::{
+    fake_telegram::{Reply, SentMessage},
     test_app::{ADMIN_ID, TestApp},
+    updates,
     ward::count,
 };
 
@@ -76,5 +78,82 @@ async fn admins_add_and_remove_officials_editors_post_but_do_not_manage() {
             (ADMIN_ID, "official_remove".to_owned())
         ]
     );
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_last_admin_cannot_demote_themselves_either() {
+    let app = TestApp::spawn().await;
+    let refused = app.private(ADMIN_ID, &format!("/official add {ADMIN_ID} editor")).await;
+    assert!(refused.contains("quản trị viên cuối cùng"), "{refused}");
+    let role: String = sqlx::query_scalar("SELECT role FROM officials WHERE user_id = ?1")
+        .bind(ADMIN_ID)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(role, "admin");
+
+    app.private(ADMIN_ID, &format!("/official add {EDITOR} admin")).await;
+    let demoted = app.private(ADMIN_ID, &format!("/official add {ADMIN_ID} editor")).await;
+    assert!(demoted.contains("biên tập"), "with another admin it is allowed: {demoted}");
+    app.stop().await;
+}
+
+/// A tap by `user_id` on the preview's button whose data starts with `prefix`.
+fn tap(preview: &SentMessage, user_id: i64, prefix: &str) -> serde_json::Value {
+    let data = preview.reply_markup.as_ref().expect("buttons")["inline_keyboard"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|button| button["callback_data"].as_str().unwrap().to_owned())
+        .find(|data| data.starts_with(prefix))
+        .expect("button");
+    updates::callback_query(preview, user_id, &data)
+}
+
+#[tokio::test]
+async fn only_the_author_of_a_draft_can_send_it_with_its_buttons() {
+    let app = TestApp::spawn().await;
+    app.seed_chat(GROUP, "Tổ 1", Some("1"), &["waste"]).await;
+    app.private(ADMIN_ID, &format!("/official add {EDITOR}")).await;
+    let preview = app.official_says(ADMIN_ID, "/post waste Lịch thu gom rác", 2).await;
+
+    let resident = app.reply_to(RESIDENT, tap(&preview[1], RESIDENT, "confirm:")).await;
+    assert!(resident.text.contains("chỉ dành cho cán bộ phường"), "{}", resident.text);
+    let other = app.reply_to(EDITOR, tap(&preview[1], EDITOR, "confirm:")).await;
+    assert!(other.text.contains("Không có bản nháp"), "{}", other.text);
+    let other = app.reply_to(EDITOR, tap(&preview[1], EDITOR, "cancel:")).await;
+    assert!(other.text.contains("Không có bản nháp"), "{}", other.text);
+    assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 0);
+    assert_eq!(count(&app, "SELECT count(*) FROM drafts").await, 1, "the author's draft stands");
+    assert!(app.telegram.calls_to("editMessageReplyMarkup").is_empty(), "the author's buttons stay");
+
+    let sent = app.reply_to(ADMIN_ID, tap(&preview[1], ADMIN_ID, "confirm:")).await;
+    assert!(sent.text.contains("Đã xác nhận"), "{}", sent.text);
+    assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_tap_whose_query_expired_while_loa_was_down_still_confirms() {
+    let mut app = TestApp::spawn().await;
+    app.seed_chat(GROUP, "Tổ 1", Some("1"), &["waste"]).await;
+    let preview = app.official_says(ADMIN_ID, "/post waste Lịch thu gom rác", 2).await;
+    app.stop_for_a_while().await;
+    app.telegram.script_method(
+        "answerCallbackQuery",
+        0,
+        Reply::Error {
+            code: 400,
+            description: "Bad Request: query is too old and response timeout expired or query ID is invalid"
+                .into(),
+        },
+    );
+    app.telegram.push_update(tap(&preview[1], ADMIN_ID, "confirm:"));
+    app.start().await;
+    let sent = app.telegram.wait_for_sent(ADMIN_ID, 3).await;
+    assert!(sent[2].text.contains("Đã xác nhận"), "{}", sent[2].text);
+    assert_eq!(app.telegram.calls_to("answerCallbackQuery").len(), 1, "the answer was tried");
+    assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 1);
     app.stop().await;
 }

@@ -30,7 +30,7 @@ use sqlx::sqlite::{
 pub use broadcasts::{Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure};
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
-pub use officials::{Official, Removal};
+pub use officials::{Appointment, Official, Removal};
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
 

@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
 use teloxide::types::UserId;
 
 use super::{Store, audit, millis};
@@ -66,10 +67,27 @@ pub enum Removal {
     LastAdmin,
 }
 
+/// What `/official add` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Appointment {
+    Done,
+    /// Refused: it would demote the last admin, leaving nobody to manage officials.
+    LastAdmin,
+}
+
 impl Store {
-    /// Adds an official or changes their role, and audits it.
-    pub async fn add_official(&self, user: UserId, role: Role, by: UserId, now: DateTime<Utc>) -> Result<()> {
+    /// Adds an official or changes their role, unless that demotes the last admin; audits it.
+    pub async fn add_official(
+        &self,
+        user: UserId,
+        role: Role,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<Appointment> {
         let mut tx = self.begin_write().await?;
+        if role != Role::Admin && is_last_admin(&mut tx, user).await? {
+            return Ok(Appointment::LastAdmin);
+        }
         sqlx::query(
             "INSERT INTO officials (user_id, role, added_by, added_at) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT (user_id) DO UPDATE SET role = excluded.role",
@@ -82,7 +100,7 @@ impl Store {
         .await?;
         audit::record(&mut tx, by, "official_add", &format!("{user} as {}", role.as_str()), now).await?;
         tx.commit().await?;
-        Ok(())
+        Ok(Appointment::Done)
     }
 
     /// Removes an official, unless they are the last admin; audits a removal.
@@ -93,19 +111,26 @@ impl Store {
             .fetch_optional(&mut *tx)
             .await?;
         let Some(role) = role else { return Ok(Removal::NotAnOfficial) };
-        if role == Role::Admin.as_str() {
-            let admins: i64 = sqlx::query_scalar("SELECT count(*) FROM officials WHERE role = 'admin'")
-                .fetch_one(&mut *tx)
-                .await?;
-            if admins <= 1 {
-                return Ok(Removal::LastAdmin);
-            }
+        if is_last_admin(&mut tx, user).await? {
+            return Ok(Removal::LastAdmin);
         }
         sqlx::query("DELETE FROM officials WHERE user_id = ?1").bind(user_id(user)).execute(&mut *tx).await?;
         audit::record(&mut tx, by, "official_remove", &format!("{user} (was {role})"), now).await?;
         tx.commit().await?;
         Ok(Removal::Removed)
     }
+}
+
+/// Whether `user` is an admin and no other official is.
+async fn is_last_admin(conn: &mut SqliteConnection, user: UserId) -> Result<bool> {
+    let others: Option<i64> = sqlx::query_scalar(
+        "SELECT (SELECT count(*) FROM officials WHERE role = 'admin' AND user_id != ?1)
+         FROM officials WHERE user_id = ?1 AND role = 'admin'",
+    )
+    .bind(user_id(user))
+    .fetch_optional(conn)
+    .await?;
+    Ok(others == Some(0))
 }
 
 /// Telegram user ids fit in 52 bits, so they are stored as SQLite integers.

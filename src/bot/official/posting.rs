@@ -163,8 +163,11 @@ pub async fn cancel(official: &Official, draft_id: Option<i64>, ctx: &Context) -
 
 /// A tap on a preview's Send or Cancel button.
 pub async fn button(bot: Bot, query: CallbackQuery, ctx: Arc<Context>) -> Result<()> {
-    // Stops the button's spinner whatever happens next.
-    bot.answer_callback_query(query.id.clone()).await?;
+    // Stops the button's spinner. Best effort: a query older than Telegram keeps (a tap made
+    // while Loa was down) can no longer be answered, and the tap still acts.
+    if let Err(error) = bot.answer_callback_query(query.id.clone()).await {
+        tracing::info!(%error, "could not answer a button tap");
+    }
     let data = query.data.as_deref().unwrap_or_default();
     let (confirming, draft_id) = if let Some(id) = data.strip_prefix(CONFIRM) {
         (true, id.parse::<i64>().ok())
@@ -180,8 +183,9 @@ pub async fn button(bot: Bot, query: CallbackQuery, ctx: Arc<Context>) -> Result
         ctx.say(&bot, chat, texts::officials_only(lang)).await?;
         return Ok(());
     };
-    if let Some(preview) = &query.message {
-        // The buttons have done their job; a failure to remove them is harmless.
+    // A preview lives in its author's private chat; the buttons have done their job there (a
+    // failure to remove them is harmless). Anyone else's tap leaves them.
+    if let Some(preview) = query.message.as_ref().filter(|preview| preview.chat().id == chat) {
         let _ = bot.edit_message_reply_markup(preview.chat().id, preview.id()).await;
     }
     let official = Official { user: query.from.id, role, lang };

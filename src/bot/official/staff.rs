@@ -7,7 +7,7 @@ use crate::{
     bot::{Context, texts},
     domain::Role,
     error::Result,
-    store::Removal,
+    store::{Appointment, Removal},
 };
 
 pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
@@ -33,8 +33,10 @@ pub async fn change(official: &Official, args: &str, ctx: &Context) -> Result<St
             let (Ok(id), Some(role)) = (id.parse::<u64>(), role) else {
                 return Ok(texts::official_usage(lang));
             };
-            ctx.store.add_official(UserId(id), role, official.user, now).await?;
-            Ok(texts::official_added(lang, id, role))
+            Ok(match ctx.store.add_official(UserId(id), role, official.user, now).await? {
+                Appointment::Done => texts::official_added(lang, id, role),
+                Appointment::LastAdmin => texts::last_admin(lang),
+            })
         }
         ["remove", id] => {
             let Ok(id) = id.parse::<u64>() else { return Ok(texts::official_usage(lang)) };

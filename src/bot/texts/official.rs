@@ -160,7 +160,9 @@ pub fn official_not_found(lang: Lang, user: u64) -> String {
 
 pub fn last_admin(lang: Lang) -> String {
     match lang {
-        Lang::Vi => "Không thể bỏ quản trị viên cuối cùng: hãy thêm một quản trị viên khác trước.".into(),
-        Lang::En => "The last admin cannot be removed: add another admin first.".into(),
+        Lang::Vi => {
+            "Không thể bỏ hay hạ quyền quản trị viên cuối cùng: hãy thêm một quản trị viên khác trước.".into()
+        }
+        Lang::En => "The last admin cannot be removed or demoted: add another admin first.".into(),
     }
 }
