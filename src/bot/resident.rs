@@ -124,13 +124,14 @@ async fn upcoming(ctx: &Context, chat: i64) -> Result<Vec<texts::Upcoming>> {
     let mut items = Vec::new();
     for reminder in ctx.store.reminders_for_chat(chat).await? {
         let Ok(schedule) = schedule_of(&reminder) else { continue };
-        let mut fire = reminder.next_fire_at;
-        while let Some(at) = fire.filter(|at| *at <= until) {
+        // Each reminder contributes its own soonest fires; only after sorting them all together
+        // is the list cut, so a reminder read late cannot hide earlier fires of another.
+        let fires =
+            std::iter::successors(reminder.next_fire_at, |at| schedule.next_fire_after(*at, ctx.timezone))
+                .take_while(|at| *at <= until)
+                .take(UPCOMING_LINES);
+        for at in fires {
             items.push(texts::Upcoming { at, topic: reminder.topic.clone(), body: reminder.body.clone() });
-            if items.len() >= UPCOMING_LINES {
-                break;
-            }
-            fire = schedule.next_fire_after(at, ctx.timezone);
         }
     }
     for later in ctx.store.scheduled_for_chat(chat, now, until).await? {
