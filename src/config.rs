@@ -18,7 +18,7 @@ const TELEGRAM_API_URL: &str = "https://api.telegram.org";
 /// Raw settings as clap reads them from flags or the environment.
 #[derive(Debug, Clone, Args)]
 pub struct RawSettings {
-    /// Bot token from BotFather (required).
+    /// Bot token from BotFather (required by `loa run`; offline subcommands do without).
     #[arg(long = "token", env = "TELOXIDE_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 
@@ -70,7 +70,8 @@ pub struct RawSettings {
 /// Validated settings.
 #[derive(Clone)]
 pub struct Settings {
-    pub token: Secret,
+    /// Only `loa run` needs it: see [`Settings::token`].
+    token: Option<Secret>,
     pub api_url: url::Url,
     pub database_url: String,
     pub admins: Vec<UserId>,
@@ -139,6 +140,17 @@ impl fmt::Debug for Settings {
     }
 }
 
+impl Settings {
+    /// The bot token, which only talking to Telegram needs.
+    pub fn token(&self) -> Result<&Secret, SettingError> {
+        self.token.as_ref().ok_or_else(|| SettingError {
+            variable: "TELOXIDE_TOKEN",
+            problem: "not set".into(),
+            expected: TOKEN_EXPECTED,
+        })
+    }
+}
+
 impl RawSettings {
     pub fn validate(self) -> Result<Settings, SettingError> {
         Ok(Settings {
@@ -176,15 +188,13 @@ impl RawSettings {
     }
 }
 
-fn parse_token(token: Option<String>) -> Result<Secret, SettingError> {
-    const EXPECTED: &str = "the token BotFather gave, like 123456789:AAE...";
+const TOKEN_EXPECTED: &str = "the token BotFather gave, like 123456789:AAE...";
+
+/// An absent token is fine until something needs it; a malformed one is refused at once.
+fn parse_token(token: Option<String>) -> Result<Option<Secret>, SettingError> {
     let token = token.map(|t| t.trim().to_owned()).unwrap_or_default();
     if token.is_empty() {
-        return Err(SettingError {
-            variable: "TELOXIDE_TOKEN",
-            problem: "not set".into(),
-            expected: EXPECTED,
-        });
+        return Ok(None);
     }
     // A token is "<bot id>:<secret>". The message must not echo the value: it is a secret.
     let well_formed = token.split_once(':').is_some_and(|(id, secret)| {
@@ -194,10 +204,10 @@ fn parse_token(token: Option<String>) -> Result<Secret, SettingError> {
         return Err(SettingError {
             variable: "TELOXIDE_TOKEN",
             problem: "not a bot token".into(),
-            expected: EXPECTED,
+            expected: TOKEN_EXPECTED,
         });
     }
-    Ok(Secret(token))
+    Ok(Some(Secret(token)))
 }
 
 fn parse_api_url(url: Option<&str>) -> Result<url::Url, SettingError> {
@@ -279,7 +289,9 @@ mod tests {
 
     #[test]
     fn missing_or_malformed_token_is_named_but_never_echoed() {
-        let err = RawSettings { token: None, ..raw() }.validate().unwrap_err();
+        let without =
+            RawSettings { token: None, ..raw() }.validate().expect("offline commands need no token");
+        let err = without.token().unwrap_err();
         assert_eq!((err.variable, err.problem.as_str()), ("TELOXIDE_TOKEN", "not set"));
         let err = RawSettings { token: Some("s3cr3t-value".into()), ..raw() }.validate().unwrap_err();
         assert_eq!(err.variable, "TELOXIDE_TOKEN");

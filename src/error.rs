@@ -12,6 +12,8 @@ pub enum Error {
     // teloxide already strips the token from the URLs inside network errors.
     #[error("telegram: {0}")]
     Telegram(#[from] teloxide::RequestError),
+    #[error("setting {0}")]
+    Setting(#[from] crate::config::SettingError),
     #[error("scheduler: {0}")]
     Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
 }

@@ -14,6 +14,7 @@ use loa::{
     domain::TopicCatalog,
     import::Rules,
     store::Store,
+    supervisor::Health,
 };
 use tokio_util::sync::CancellationToken;
 use tracing_subscriber::EnvFilter;
@@ -61,13 +62,19 @@ async fn main() -> ExitCode {
             return ExitCode::from(EXIT_BAD_SETTING);
         }
     };
+    let command = cli.command.unwrap_or(Command::Run);
+    // Only talking to Telegram needs the token; offline subcommands run without one.
+    if let (Command::Run, Err(error)) = (&command, settings.token()) {
+        eprintln!("loa: {error}");
+        return ExitCode::from(EXIT_BAD_SETTING);
+    }
     init_tracing();
 
-    match cli.command.unwrap_or(Command::Run) {
+    match command {
         Command::Run => {
             let shutdown = CancellationToken::new();
             tokio::spawn(cancel_on_signal(shutdown.clone()));
-            match loa::app::run(settings, Arc::new(SystemClock), shutdown).await {
+            match loa::app::run(settings, Arc::new(SystemClock), shutdown, Health::default()).await {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(error) => {
                     tracing::error!(%error, "loa stopped on an error");
