@@ -2,11 +2,13 @@
 
 mod support;
 
+use loa::clock::Clock;
 use support::{
-    fake_telegram::Reply,
+    fake_telegram::{Gate, Reply},
     test_app::{ADMIN_ID, TestApp},
-    ward::{announcements, count, outbox_drained, post_and_confirm},
+    ward::{announcements, count, delivery, outbox_drained, post_and_confirm},
 };
+use teloxide::types::UserId;
 
 const GROUP: i64 = -701;
 const OTHER: i64 = -702;
@@ -90,6 +92,100 @@ async fn recall_before_delivery_means_the_rest_never_receive_it() {
     outbox_drained(&app).await;
     assert!(announcements(&app, GROUP).is_empty());
     assert_eq!(count(&app, "SELECT count(*) FROM deliveries WHERE state = 'cancelled'").await, 1);
+    app.stop().await;
+}
+
+/// Posts to both groups with the send to GROUP held by the fake until `gate` opens, then
+/// answered as `then`; returns once that send is in flight.
+async fn posted_with_a_send_in_flight(app: &TestApp, gate: &Gate, then: Reply) {
+    app.seed_chat(GROUP, "Tổ 3", Some("3"), &["meeting"]).await;
+    app.seed_chat(OTHER, "Tổ 4", Some("4"), &["meeting"]).await;
+    app.telegram.script(GROUP, Reply::Hold { gate: gate.clone(), then: Box::new(then) });
+    post_and_confirm(app, ADMIN_ID, "meeting Họp tổ dân phố lúc 19:30").await;
+    sends_to(app, GROUP, 1).await;
+}
+
+/// Waits until the fake has received `n` sendMessage calls for `chat`.
+async fn sends_to(app: &TestApp, chat: i64, n: usize) {
+    app.telegram
+        .wait_for("the send to the group", |calls| {
+            calls.iter().filter(|c| c.method == "sendMessage" && c.body["chat_id"] == chat).count() >= n
+        })
+        .await;
+}
+
+#[tokio::test]
+async fn a_send_in_flight_during_recall_that_comes_back_as_retry_is_never_sent() {
+    let app = TestApp::spawn().await;
+    let gate = Gate::default();
+    posted_with_a_send_in_flight(&app, &gate, Reply::RetryAfter(1)).await;
+    let recalled = app.official_says(ADMIN_ID, "/recall 1", 1).await;
+    assert!(recalled[0].text.contains("Đang thu hồi thông báo #1"), "{}", recalled[0].text);
+
+    gate.open();
+    outbox_drained(&app).await;
+    assert_eq!(delivery(&app, GROUP).await.0, "cancelled", "the retry is not queued again");
+    app.clock.advance(chrono::Duration::minutes(5));
+    app.settle(GROUP).await;
+    assert!(announcements(&app, GROUP).is_empty());
+    assert_eq!(app.telegram.calls_to("deleteMessage").len(), 1, "the other group's copy is deleted");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_send_in_flight_during_recall_that_went_through_is_deleted() {
+    let app = TestApp::spawn().await;
+    let gate = Gate::default();
+    posted_with_a_send_in_flight(&app, &gate, Reply::Ok).await;
+    app.official_says(ADMIN_ID, "/recall 1", 1).await;
+
+    gate.open();
+    outbox_drained(&app).await;
+    let deleted: Vec<_> =
+        app.telegram.calls_to("deleteMessage").into_iter().map(|call| call.body["chat_id"].clone()).collect();
+    assert!(deleted.contains(&GROUP.into()) && deleted.contains(&OTHER.into()), "{deleted:?}");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_send_in_flight_at_a_crash_of_a_broadcast_recalled_meanwhile_is_not_resumed() {
+    let mut app = TestApp::spawn().await;
+    let gate = Gate::default();
+    posted_with_a_send_in_flight(&app, &gate, Reply::Ok).await;
+    app.crash().await;
+    assert_eq!(delivery(&app, GROUP).await.0, "sending");
+    app.store.recall_broadcast(1, UserId(ADMIN_ID as u64), app.clock.now()).await.unwrap();
+
+    app.start().await;
+    app.settle(GROUP).await;
+    outbox_drained(&app).await;
+    assert_eq!(delivery(&app, GROUP).await.0, "cancelled");
+    assert!(announcements(&app, GROUP).is_empty(), "nothing reached the group after the crash");
+    let sends = app.telegram.calls_to("sendMessage");
+    let announcing = |c: &&support::fake_telegram::Call| {
+        c.body["chat_id"] == GROUP && c.body["text"].as_str().is_some_and(|text| text.contains("📢"))
+    };
+    assert_eq!(sends.iter().filter(announcing).count(), 1, "only the held one");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_group_that_moved_while_its_send_was_in_flight_during_recall_gets_nothing() {
+    const SUPERGROUP: i64 = -100_701;
+    let app = TestApp::spawn().await;
+    let gate = Gate::default();
+    posted_with_a_send_in_flight(&app, &gate, Reply::Migrate(SUPERGROUP)).await;
+    app.official_says(ADMIN_ID, "/recall 1", 1).await;
+
+    gate.open();
+    app.eventually("the group moved", || async {
+        count(&app, "SELECT count(*) FROM chats WHERE id = -100701").await == 1
+    })
+    .await;
+    outbox_drained(&app).await;
+    app.settle(ADMIN_ID).await;
+    assert!(app.telegram.sent_to(SUPERGROUP).is_empty(), "nothing sent to the new supergroup");
+    assert_eq!(count(&app, "SELECT count(*) FROM deliveries WHERE state = 'pending'").await, 0);
     app.stop().await;
 }
 

@@ -6,6 +6,7 @@ mod support;
 use std::collections::HashMap;
 
 use support::{
+    fake_telegram::{Gate, Reply},
     test_app::{ADMIN_ID, Options, TestApp},
     ward::{announcements, count, outbox_drained, post_and_confirm},
 };
@@ -67,5 +68,30 @@ async fn after_a_crash_every_group_gets_it_and_only_in_flight_sends_may_repeat()
     let repeated: usize = copies.values().map(|n| n - 1).sum();
     assert!(repeated <= in_flight, "{repeated} repeats, {in_flight} in flight at the crash");
     assert_eq!(count(&app, "SELECT count(*) FROM deliveries WHERE state = 'sent'").await, GROUPS);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_report_names_the_chats_whose_send_was_in_flight_at_a_crash() {
+    let mut app = slow_ward().await;
+    // The send to group 1 never answers before the crash.
+    app.telegram.script(-1001, Reply::Hold { gate: Gate::default(), then: Box::new(Reply::Ok) });
+    post_and_confirm(&app, ADMIN_ID, "health Phát quang bụi rậm, diệt bọ gậy").await;
+    app.telegram
+        .wait_for("the send to group 1", |calls| {
+            calls.iter().any(|c| c.method == "sendMessage" && c.body["chat_id"] == -1001)
+        })
+        .await;
+
+    app.crash().await;
+    app.start().await;
+    outbox_drained(&app).await;
+    let report = app.official_says(ADMIN_ID, "/report 1", 1).await;
+    let report = &report[0].text;
+    assert!(report.contains("Có thể đã nhận hai lần"), "{report}");
+    assert!(report.contains("Tổ 1 (-1001)"), "{report}");
+    let in_doubt = count(&app, "SELECT count(*) FROM deliveries WHERE in_doubt = 1").await;
+    let listed = report.lines().filter(|line| line.starts_with("  • ")).count() as i64;
+    assert_eq!(listed, in_doubt, "every chat in doubt is named, and only those: {report}");
     app.stop().await;
 }

@@ -44,6 +44,9 @@ pub struct BroadcastReport {
     pub deleted: u64,
     pub amendments_pending: u64,
     pub amendment_failures: Vec<ChatFailure>,
+    /// Chats whose send was in flight when Loa died and was sent again: they may have the
+    /// announcement twice.
+    pub in_doubt: Vec<ChatFailure>,
 }
 
 impl BroadcastReport {
@@ -140,6 +143,14 @@ impl Store {
             id,
         )
         .await?;
+        let in_doubt = failures(
+            self,
+            "SELECT d.chat_id, coalesce(c.title, ''), ''
+             FROM deliveries d LEFT JOIN chats c ON c.id = d.chat_id
+             WHERE d.broadcast_id = ?1 AND d.in_doubt = 1 AND d.state = 'sent' ORDER BY d.chat_id",
+            id,
+        )
+        .await?;
         Ok(Some(BroadcastReport {
             summary,
             pending: pending as u64,
@@ -151,6 +162,7 @@ impl Store {
             deleted: deleted as u64,
             amendments_pending: amendments_pending as u64,
             amendment_failures,
+            in_doubt,
         }))
     }
 

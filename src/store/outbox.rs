@@ -49,13 +49,22 @@ pub enum Outcome {
 }
 
 impl Store {
-    /// After a restart, work marked in flight has no owner: it becomes due again. A send among
-    /// it may have reached its chat before the crash, the one case where a chat can get a copy
-    /// twice; the count is logged.
-    pub async fn reset_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
+    /// At start-up, work marked in flight belongs to a process that died: it becomes due again,
+    /// except sends of a broadcast recalled meanwhile, which are cancelled. A send among it may
+    /// have reached its chat before the crash, the one case where a chat can get a copy twice:
+    /// it is marked `in_doubt` for `/report`. Only for start-up: a worker that restarts inside
+    /// the process still owns its in-flight rows and records their outcomes instead.
+    pub async fn resume_in_flight(&self, now: DateTime<Utc>) -> Result<u64> {
         let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "UPDATE deliveries SET state = 'cancelled', last_error = 'recalled'
+             WHERE state = 'sending'
+               AND broadcast_id IN (SELECT id FROM broadcasts WHERE recalled_at IS NOT NULL)",
+        )
+        .execute(&mut *tx)
+        .await?;
         let sends = sqlx::query(
-            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?1 WHERE state = 'sending'",
+            "UPDATE deliveries SET state = 'pending', next_attempt_at = ?1, in_doubt = 1 WHERE state = 'sending'",
         )
         .bind(millis(now))
         .execute(&mut *tx)
@@ -73,12 +82,19 @@ impl Store {
     }
 
     /// Claims up to `limit` due jobs, at most one per chat and none for `busy` chats, urgent
-    /// broadcasts first, and marks them in flight — all in one transaction.
-    pub async fn claim_due(&self, now: DateTime<Utc>, limit: usize, busy: &HashSet<i64>) -> Result<Vec<Job>> {
+    /// broadcasts first, and marks them in flight — all in one transaction. In `quiet` hours
+    /// only urgent sends are claimed; edits and deletions make no sound and always go.
+    pub async fn claim_due(
+        &self,
+        now: DateTime<Utc>,
+        limit: usize,
+        busy: &HashSet<i64>,
+        quiet: bool,
+    ) -> Result<Vec<Job>> {
         let mut tx = self.begin_write().await?;
         let fetch = (limit + busy.len()) as i64;
         let mut jobs = claimable_amendments(&mut tx, now, fetch).await?;
-        jobs.extend(claimable_sends(&mut tx, now, fetch).await?);
+        jobs.extend(claimable_sends(&mut tx, now, fetch, quiet).await?);
         let mut chats = busy.clone();
         jobs.retain(|job| chats.insert(job.chat_id));
         jobs.truncate(limit);
@@ -176,17 +192,25 @@ fn job_from_row(row: JobRow) -> Job {
     }
 }
 
-async fn claimable_sends(conn: &mut SqliteConnection, now: DateTime<Utc>, limit: i64) -> Result<Vec<Job>> {
+async fn claimable_sends(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+    urgent_only: bool,
+) -> Result<Vec<Job>> {
     // Only the head of each chat's queue is a candidate, so that one busy chat's backlog
     // cannot fill a claim and starve every other chat. The scan follows `deliveries_queue` and
-    // stops at the limit; CROSS JOIN keeps SQLite from scanning `broadcasts` for every row.
+    // stops at the limit (urgent rows come first in it, so `urgent_only` stops at the first
+    // other one); CROSS JOIN keeps SQLite from scanning `broadcasts` for every row. A recalled
+    // broadcast's rows are cancelled by the recall; the check here is the last guard.
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.revision, b.pin, c.lang, c.kind,
                 NULL, 'send'
          FROM deliveries d
          CROSS JOIN broadcasts b ON b.id = d.broadcast_id
          LEFT JOIN chats c ON c.id = d.chat_id
-         WHERE d.state = 'pending' AND d.next_attempt_at <= ?1
+         WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 AND b.recalled_at IS NULL
+           AND (?3 = 0 OR d.urgent = 1)
            AND NOT EXISTS (
                SELECT 1 FROM deliveries ahead
                WHERE ahead.chat_id = d.chat_id AND ahead.state = 'pending' AND ahead.next_attempt_at <= ?1
@@ -197,6 +221,7 @@ async fn claimable_sends(conn: &mut SqliteConnection, now: DateTime<Utc>, limit:
     )
     .bind(millis(now))
     .bind(limit)
+    .bind(urgent_only)
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(job_from_row).collect())
@@ -262,7 +287,8 @@ async fn record_sent(
          FROM (SELECT value ->> 0 AS broadcast_id, value ->> 1 AS chat_id, value ->> 2 AS message_id,
                       value ->> 3 AS revision, value ->> 4 AS pinned
                FROM json_each(?1)) s
-         WHERE deliveries.broadcast_id = s.broadcast_id AND deliveries.chat_id = s.chat_id",
+         WHERE deliveries.broadcast_id = s.broadcast_id AND deliveries.chat_id = s.chat_id
+           AND deliveries.state = 'sending'",
     )
     .bind(&sent)
     .bind(millis(now))
@@ -297,8 +323,19 @@ async fn record_send(
         }
         Outcome::Migrated { to } => {
             move_chat(&mut *conn, chat, *to, now).await?;
-            // Pending work follows the chat; where the new chat already has this broadcast,
-            // the old row is cancelled so the group still gets one copy.
+            // Pending work follows the chat (this job is the chat's only one in flight); where
+            // the new chat already has this broadcast, the old row is cancelled so the group
+            // still gets one copy. A broadcast recalled while this job was in flight is not
+            // sent again anywhere.
+            sqlx::query(
+                "UPDATE deliveries SET state = 'cancelled', last_error = 'recalled'
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'
+                   AND ?1 IN (SELECT id FROM broadcasts WHERE recalled_at IS NOT NULL)",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .execute(&mut *conn)
+            .await?;
             sqlx::query(
                 "UPDATE OR IGNORE deliveries SET chat_id = ?2, state = 'pending', next_attempt_at = ?3
                  WHERE chat_id = ?1 AND state IN ('pending', 'sending')",
@@ -319,10 +356,13 @@ async fn record_send(
         }
         // Only edits and deletions end in `Done`; a send has a message id to record.
         Outcome::Done => debug_assert!(false, "a send ended in Done"),
+        // A broadcast recalled while this send was in flight is not tried again.
         Outcome::Retry { error, at } => {
             sqlx::query(
-                "UPDATE deliveries SET state = 'pending', next_attempt_at = ?3, last_error = ?4
-                 WHERE broadcast_id = ?1 AND chat_id = ?2",
+                "UPDATE deliveries SET next_attempt_at = ?3, last_error = ?4,
+                     state = CASE WHEN (SELECT recalled_at FROM broadcasts WHERE id = ?1) IS NULL
+                                  THEN 'pending' ELSE 'cancelled' END
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'",
             )
             .bind(broadcast)
             .bind(chat)
@@ -332,12 +372,15 @@ async fn record_send(
             .await?;
         }
         Outcome::Failed { error, chat_gone } => {
-            sqlx::query("UPDATE deliveries SET state = 'failed', last_error = ?3 WHERE broadcast_id = ?1 AND chat_id = ?2")
-                .bind(broadcast)
-                .bind(chat)
-                .bind(error)
-                .execute(&mut *conn)
-                .await?;
+            sqlx::query(
+                "UPDATE deliveries SET state = 'failed', last_error = ?3
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .bind(error)
+            .execute(&mut *conn)
+            .await?;
             if *chat_gone {
                 chat_is_gone(conn, chat, error, now).await?;
             }
@@ -365,7 +408,7 @@ async fn record_amendment(
     sqlx::query(
         "UPDATE amendments SET state = ?5, last_error = ?6, next_attempt_at = ?7,
              done_at = CASE WHEN ?5 = 'done' THEN ?7 END
-         WHERE broadcast_id = ?1 AND chat_id = ?2 AND revision = ?3 AND kind = ?4",
+         WHERE broadcast_id = ?1 AND chat_id = ?2 AND revision = ?3 AND kind = ?4 AND state = 'sending'",
     )
     .bind(job.broadcast_id)
     .bind(job.chat_id)

@@ -65,6 +65,31 @@ pub enum Reply {
     /// Handle the call normally, but answer this much later. Longer than the
     /// client's timeout (17 s in teloxide) it simulates a lost response.
     Delay(Duration),
+    /// Hold the call until the test opens `gate`, then answer as `then` says:
+    /// a request the test knows to be in flight.
+    Hold { gate: Gate, then: Box<Reply> },
+}
+
+/// Holds scripted calls until the test opens it.
+#[derive(Clone, Debug)]
+pub struct Gate(Arc<tokio::sync::Semaphore>);
+
+impl Default for Gate {
+    /// A closed gate.
+    fn default() -> Gate {
+        Gate(Arc::new(tokio::sync::Semaphore::new(0)))
+    }
+}
+
+impl Gate {
+    /// Lets every held call (and every later one) through.
+    pub fn open(&self) {
+        self.0.add_permits(tokio::sync::Semaphore::MAX_PERMITS / 2);
+    }
+
+    async fn pass(&self) {
+        let _ = self.0.acquire().await;
+    }
 }
 
 /// A cheap handle to a running fake; the server stops with the last clone.
@@ -167,8 +192,9 @@ impl FakeTelegram {
         self.script_method("sendMessage", chat_id, reply);
     }
 
-    /// Scripts the answer to the next `method` call whose `chat_id` matches.
-    /// Replies queue up and are used once each, in order.
+    /// Scripts the answer to the next `method` call whose `chat_id` matches
+    /// (0 for methods without one, such as answerCallbackQuery). Replies
+    /// queue up and are used once each, in order.
     pub fn script_method(&self, method: &str, chat_id: i64, reply: Reply) {
         self.state().scripts.entry((method.to_owned(), chat_id)).or_default().push_back(reply);
     }

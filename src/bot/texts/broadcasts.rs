@@ -105,6 +105,16 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
             );
         }
     }
+    if !report.in_doubt.is_empty() {
+        text.push_str(if lang == Lang::Vi {
+            "Có thể đã nhận hai lần (Loa dừng đột ngột khi đang gửi):\n"
+        } else {
+            "May have arrived twice (Loa stopped abruptly while sending):\n"
+        });
+        for chat in &report.in_doubt {
+            let _ = writeln!(text, "  • {} ({})", html(&chat.title), chat.chat_id);
+        }
+    }
     if b.recalled {
         text.push_str(if lang == Lang::Vi { "Đã thu hồi.\n" } else { "Recalled.\n" });
     }

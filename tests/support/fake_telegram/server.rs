@@ -34,7 +34,12 @@ async fn handle(
     if method == "getUpdates" {
         return Answer::Ok(long_poll(&shared, &body).await).into_response();
     }
-    let (answer, delay) = shared.lock().answer(&method, &body);
+    let scripted = shared.lock().take_script(&method, &body);
+    if let Some(Reply::Hold { gate, then }) = scripted {
+        gate.pass().await;
+        return shared.lock().answer(&method, &body, Some(*then)).into_response();
+    }
+    let (answer, delay) = shared.lock().answer_later(&method, &body, scripted);
     tokio::time::sleep(delay).await;
     answer.into_response()
 }
@@ -82,7 +87,7 @@ impl Answer {
     /// What a scripted reply answers instead of the real one, if anything.
     fn scripted(reply: &Reply) -> Option<Self> {
         match reply {
-            Reply::Ok | Reply::Delay(_) => None,
+            Reply::Ok | Reply::Delay(_) | Reply::Hold { .. } => None,
             Reply::Error { code, description } => Some(Self::error(*code, description)),
             Reply::RetryAfter(seconds) => Some(Self::retry_after(*seconds)),
             Reply::Migrate(chat_id) => Some(Self::Err {
@@ -111,27 +116,33 @@ impl IntoResponse for Answer {
 }
 
 impl State {
+    /// The scripted reply for this call, if the test scripted one.
+    fn take_script(&mut self, method: &str, body: &Value) -> Option<Reply> {
+        if self.scripts.is_empty() {
+            return None; // the common case costs no key allocation
+        }
+        // Methods without a chat (answerCallbackQuery) are scripted for chat 0.
+        self.scripts.get_mut(&(method.to_owned(), chat_id(body).unwrap_or(0)))?.pop_front()
+    }
+
     /// The answer to a (non-polling) call, and how long to hold it back.
-    fn answer(&mut self, method: &str, body: &Value) -> (Answer, Duration) {
+    fn answer_later(&mut self, method: &str, body: &Value, scripted: Option<Reply>) -> (Answer, Duration) {
         let mut delay = match method {
             "sendMessage" => self.latency,
             _ => Duration::ZERO,
         };
-        let scripted = chat_id(body).and_then(|chat_id| self.next_scripted(method, chat_id));
-        if let Some(failure) = scripted.as_ref().and_then(Answer::scripted) {
-            return (failure, delay);
-        }
         if let Some(Reply::Delay(extra)) = scripted {
             delay += extra;
         }
-        (self.serve(method, body), delay)
+        (self.answer(method, body, scripted), delay)
     }
 
-    fn next_scripted(&mut self, method: &str, chat_id: i64) -> Option<Reply> {
-        if self.scripts.is_empty() {
-            return None; // the common case costs no key allocation
+    /// The answer to a (non-polling) call: the scripted failure, or the real answer.
+    fn answer(&mut self, method: &str, body: &Value, scripted: Option<Reply>) -> Answer {
+        match scripted.as_ref().and_then(Answer::scripted) {
+            Some(failure) => failure,
+            None => self.serve(method, body),
         }
-        self.scripts.get_mut(&(method.to_owned(), chat_id))?.pop_front()
     }
 
     fn serve(&mut self, method: &str, body: &Value) -> Answer {
