@@ -16,25 +16,34 @@ use crate::{
     error::Result,
     scheduler::Scheduler,
     store::Store,
+    supervisor::Health,
 };
 
 /// How long one getUpdates call waits for updates before it is repeated.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// Runs the bot until `shutdown` is cancelled. In-flight handlers finish before it returns.
-pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: CancellationToken) -> Result<()> {
+/// Runs the bot until `shutdown` is cancelled, or until the delivery worker or the scheduler
+/// gives up (then with its error). In-flight handlers finish before it returns. `health`
+/// receives the loops' state.
+pub async fn run(
+    settings: Settings,
+    clock: Arc<dyn Clock>,
+    shutdown: CancellationToken,
+    health: Health,
+) -> Result<()> {
+    let token = settings.token()?.expose();
     let store = Store::connect(&settings.database_url).await?;
     store.ensure_admins(&settings.admins, clock.now()).await?;
     let topics = TopicCatalog::new(store.topics().await?);
 
-    let bot = Bot::new(settings.token.expose()).set_api_url(settings.api_url.clone());
+    let bot = Bot::new(token).set_api_url(settings.api_url.clone());
     // Deliveries get their own client: a send that hangs is retried after LOA_SEND_TIMEOUT,
     // while long polling needs a timeout longer than its poll.
     let send_client = teloxide::net::default_reqwest_settings()
         .timeout(settings.send_timeout)
         .build()
         .map_err(teloxide::RequestError::from)?;
-    let sender = Bot::with_client(settings.token.expose(), send_client).set_api_url(settings.api_url.clone());
+    let sender = Bot::with_client(token, send_client).set_api_url(settings.api_url.clone());
     // Fails fast on a wrong token or an unreachable server, before anything else starts.
     let me = bot.get_me().await?;
     tracing::info!(username = me.username(), "connected to the Bot API");
@@ -49,9 +58,12 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         default_lang: settings.default_lang,
         rates: settings.rates,
         signal: outbox.clone(),
+        timezone: settings.timezone,
+        quiet_hours: settings.quiet_hours,
     };
     // Aborted if `run` itself is dropped, so that nothing outlives it.
-    let worker = AbortOnDropHandle::new(tokio::spawn(worker.run(shutdown.clone())));
+    let worker = worker.run(shutdown.clone(), health.worker.clone());
+    let worker = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(worker, shutdown.clone())));
 
     let scheduler = Scheduler {
         store: store.clone(),
@@ -60,7 +72,8 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
         catchup: settings.catchup,
         outbox: outbox.clone(),
     };
-    let scheduler = AbortOnDropHandle::new(tokio::spawn(scheduler.run(shutdown.clone())));
+    let scheduler = scheduler.run(shutdown.clone(), health.scheduler.clone());
+    let scheduler = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(scheduler, shutdown.clone())));
 
     let context = Arc::new(Context {
         store,
@@ -88,10 +101,25 @@ pub async fn run(settings: Settings, clock: Arc<dyn Clock>, shutdown: Cancellati
     drop(stopper);
     // The dispatcher also stops on its own (a fatal polling error): the worker must stop too.
     shutdown.cancel();
-    worker.await.expect("the delivery worker never panics")?;
-    scheduler.await.expect("the scheduler never panics")?;
+    let worker = worker.await.expect("the delivery worker never panics");
+    let scheduler = scheduler.await.expect("the scheduler never panics");
+    worker.and(scheduler)?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// Runs one of the supervised loops. If it gives up, everything stops, so that the process
+/// exits with its error and systemd or Docker starts a fresh one.
+async fn stop_all_if_it_fails(
+    task: impl Future<Output = Result<()>>,
+    shutdown: CancellationToken,
+) -> Result<()> {
+    let result = task.await;
+    if let Err(error) = &result {
+        tracing::error!(%error, "a background loop gave up; stopping Loa");
+        shutdown.cancel();
+    }
+    result
 }
 
 /// Asks the dispatcher to stop once `shutdown` is cancelled. The dispatcher refuses while it is

@@ -15,6 +15,7 @@
 //! - [`error`]: the one error type for failures that are not the user's fault.
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
 //! - [`import`]: `loa import`, a ward's reminders from a plan file.
+//! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
 pub mod app;
 pub mod bot;
@@ -26,3 +27,4 @@ pub mod error;
 pub mod import;
 pub mod scheduler;
 pub mod store;
+pub mod supervisor;

@@ -16,6 +16,7 @@ use crate::{
     domain::{Schedule, When, WhenError},
     error::Result,
     store::{FirePlan, Fired, Reminder, Store},
+    supervisor::{LoopHealth, Supervisor},
 };
 
 /// A fire sent this long after its time is marked late in reports (catch-up after downtime).
@@ -105,9 +106,11 @@ impl Scheduler {
     }
 
     /// Catches up at start-up, then ticks every second until `shutdown`; also purges expired
-    /// drafts every minute.
-    pub async fn run(self, shutdown: CancellationToken) -> Result<()> {
-        let caught_up = self.tick().await?;
+    /// drafts every minute. Supervised: a failed tick is retried with backoff, and after five
+    /// minutes of failures the error is returned.
+    pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
+        let mut supervisor = Supervisor::new("scheduler", health);
+        let Some(caught_up) = supervisor.retry(&shutdown, || self.tick()).await? else { return Ok(()) };
         tracing::info!(broadcasts = caught_up.broadcasts, missed = caught_up.missed, "scheduler ready");
         let tick = Arc::new(Notify::new());
         let housekeeping = Arc::new(Notify::new());
@@ -115,23 +118,24 @@ impl Scheduler {
         cron.add(notify_job("* * * * * *", &tick)?).await?;
         cron.add(notify_job("0 * * * * *", &housekeeping)?).await?;
         cron.start().await?;
-        loop {
+        let ended = loop {
             tokio::select! {
-                _ = tick.notified() => {
-                    if let Err(error) = self.tick().await {
-                        tracing::error!(%error, "scheduler tick failed; retrying next second");
-                    }
-                }
+                _ = tick.notified() => match self.tick().await {
+                    Ok(_) => supervisor.succeeded(),
+                    Err(error) => if let Err(gave_up) = supervisor.failed(error, &shutdown).await {
+                        break Err(gave_up);
+                    },
+                },
                 _ = housekeeping.notified() => {
                     if let Err(error) = self.store.purge_expired_drafts(self.clock.now()).await {
                         tracing::warn!(%error, "could not purge expired drafts");
                     }
                 }
-                _ = shutdown.cancelled() => break,
+                _ = shutdown.cancelled() => break Ok(()),
             }
-        }
+        };
         cron.shutdown().await?;
-        Ok(())
+        ended
     }
 }
 

@@ -5,7 +5,8 @@ mod support;
 
 use std::time::Duration;
 
-use chrono::Duration as Span;
+use chrono::{DateTime, Duration as Span, TimeZone, Utc};
+use chrono_tz::Asia::Ho_Chi_Minh;
 use support::{
     fake_telegram::Reply,
     test_app::{ADMIN_ID, Options, TestApp},
@@ -169,5 +170,52 @@ async fn a_pin_that_fails_never_fails_the_delivery_and_is_counted() {
         "{}",
         report[0].text
     );
+    app.stop().await;
+}
+
+/// A local time in the ward.
+fn local(d: u32, h: u32, mi: u32) -> DateTime<Utc> {
+    Ho_Chi_Minh.with_ymd_and_hms(2026, 6, d, h, mi, 0).unwrap().with_timezone(&Utc)
+}
+
+#[tokio::test]
+async fn a_retry_that_comes_due_in_quiet_hours_waits_until_they_end_while_urgent_ones_go() {
+    let app = TestApp::spawn().await;
+    app.seed_chat(GROUP, "Tổ 6", Some("6"), &["waste"]).await;
+    app.seed_chat(OTHER, "Tổ 8", Some("8"), &["security"]).await;
+    app.clock.set(local(1, 21, 58));
+    app.telegram.script(GROUP, Reply::RetryAfter(120));
+    post_and_confirm(&app, ADMIN_ID, "waste area=6 Nhắc đổ rác").await;
+    app.eventually("the send waits for its retry at 22:00", || async {
+        delivery(&app, GROUP).await
+            == ("pending".into(), Some("Telegram asked to wait 120 s (429)".into()), 1)
+    })
+    .await;
+
+    app.clock.set(local(1, 22, 5));
+    post_and_confirm(&app, ADMIN_ID, "security area=8 urgent Cháy ở ngõ 12, tránh xa khu vực").await;
+    wait_for_state(&app, OTHER, "sent").await;
+    // The claim that took the urgent send saw the retry due too, and left it.
+    assert_eq!(delivery(&app, GROUP).await.0, "pending", "held in quiet hours");
+    assert!(announcements(&app, GROUP).is_empty());
+
+    app.clock.set(local(2, 6, 0));
+    wait_for_state(&app, GROUP, "sent").await;
+    assert_eq!(announcements(&app, GROUP).len(), 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn edits_and_recalls_are_not_held_by_quiet_hours() {
+    let app = app_with_groups().await;
+    post_and_confirm(&app, ADMIN_ID, "waste Nhắc đổ rác").await;
+    outbox_drained(&app).await;
+    app.clock.set(local(1, 23, 0));
+    app.official_says(ADMIN_ID, "/edit 1 Nhắc đổ rác đúng giờ", 1).await;
+    outbox_drained(&app).await;
+    assert_eq!(app.telegram.calls_to("editMessageText").len(), 2);
+    app.official_says(ADMIN_ID, "/recall 1", 1).await;
+    outbox_drained(&app).await;
+    assert_eq!(app.telegram.calls_to("deleteMessage").len(), 2);
     app.stop().await;
 }

@@ -11,6 +11,8 @@ use std::{
     time::Duration,
 };
 
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use teloxide::Bot;
 use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
@@ -21,9 +23,10 @@ use pacer::Pacer;
 use crate::{
     clock::Clock,
     config::Rates,
-    domain::{Lang, TopicCatalog, render},
+    domain::{Lang, QuietHours, TopicCatalog, render},
     error::Result,
     store::{Job, Outcome, Store},
+    supervisor::{LoopHealth, Supervisor},
 };
 
 /// Requests waiting for their answer at once: 1,000 msg/s at 30 ms a request needs about 30.
@@ -46,8 +49,12 @@ pub struct OutboxSignal(Arc<Signals>);
 #[derive(Default)]
 struct Signals {
     wake: Notify,
-    replies: Mutex<Vec<Instant>>,
+    replies: Mutex<VecDeque<Instant>>,
 }
+
+/// Replies noted while the worker does not take them (it is down, or backing off) are capped:
+/// the oldest matter least to the pace, and memory must not grow with an outage.
+const MAX_NOTED_REPLIES: usize = 1024;
 
 impl OutboxSignal {
     pub fn notify(&self) {
@@ -56,10 +63,14 @@ impl OutboxSignal {
 
     /// A handler is about to send a message of its own.
     pub fn note_reply(&self) {
-        self.0.replies.lock().unwrap_or_else(PoisonError::into_inner).push(Instant::now());
+        let mut replies = self.0.replies.lock().unwrap_or_else(PoisonError::into_inner);
+        if replies.len() == MAX_NOTED_REPLIES {
+            replies.pop_front();
+        }
+        replies.push_back(Instant::now());
     }
 
-    fn take_replies(&self) -> Vec<Instant> {
+    fn take_replies(&self) -> VecDeque<Instant> {
         std::mem::take(&mut *self.0.replies.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
@@ -72,84 +83,132 @@ pub struct Worker {
     pub default_lang: Lang,
     pub rates: Rates,
     pub signal: OutboxSignal,
+    pub timezone: Tz,
+    /// Non-urgent sends wait while these hours last.
+    pub quiet_hours: Option<QuietHours>,
+}
+
+/// What the worker holds between steps. It survives a failed step, so outcomes of sends that
+/// went out while the database was unavailable are recorded once it is back, and the rows
+/// this worker marked in flight are never mistaken for a dead process's.
+struct Held {
+    pacer: Pacer,
+    /// Claimed jobs waiting for their moment.
+    queue: VecDeque<Job>,
+    /// Chats with a job queued or in flight: one request per chat at a time.
+    busy_chats: HashSet<i64>,
+    in_flight: JoinSet<(Job, Outcome)>,
+    /// Outcomes not yet recorded.
+    finished: Vec<(Job, Outcome)>,
+    last_forget: Instant,
 }
 
 impl Worker {
-    /// Runs until `shutdown`; requests already sent are awaited and recorded before it returns.
-    pub async fn run(self, shutdown: CancellationToken) -> Result<()> {
-        let resumed = self.store.reset_in_flight(self.clock.now()).await?;
-        if resumed > 0 {
+    /// Runs until `shutdown`, supervised: a failed step is retried with backoff, and after
+    /// five minutes of failures the error is returned. Requests already sent are awaited and
+    /// recorded before it returns.
+    pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
+        let mut supervisor = Supervisor::new("delivery worker", health);
+        let resumed = supervisor.retry(&shutdown, || self.store.resume_in_flight(self.clock.now())).await?;
+        if let Some(resumed @ 1..) = resumed {
             tracing::warn!(resumed, "resuming work that was in flight when Loa last stopped");
         }
-        let mut pacer = Pacer::new(self.rates, Instant::now());
-        // Claimed jobs wait here for their moment; enough for a quarter second at full rate.
-        let claim_ahead = (self.rates.global_per_sec as usize / 4).clamp(8, 4 * MAX_IN_FLIGHT);
-        let mut queue: VecDeque<Job> = VecDeque::new();
-        let mut busy_chats: HashSet<i64> = HashSet::new();
-        let mut in_flight: JoinSet<(Job, Outcome)> = JoinSet::new();
-        let mut finished: Vec<(Job, Outcome)> = Vec::new();
-        let mut last_forget = Instant::now();
-
+        let mut held = Held {
+            pacer: Pacer::new(self.rates, Instant::now()),
+            queue: VecDeque::new(),
+            busy_chats: HashSet::new(),
+            in_flight: JoinSet::new(),
+            finished: Vec::new(),
+            last_forget: Instant::now(),
+        };
         while !shutdown.is_cancelled() {
-            while let Some(done) = in_flight.try_join_next() {
-                finished.push(done.expect("a send task never panics"));
-            }
-            if finished.len() >= RECORD_BATCH || (!finished.is_empty() && in_flight.len() < MAX_IN_FLIGHT / 2)
-            {
-                self.record(&mut finished, &mut busy_chats).await?;
-            }
-            if queue.len() < claim_ahead / 2 {
-                let claimed =
-                    self.store.claim_due(self.clock.now(), claim_ahead - queue.len(), &busy_chats).await?;
-                busy_chats.extend(claimed.iter().map(|job| job.chat_id));
-                queue.extend(claimed);
-            }
-            for reply in self.signal.take_replies() {
-                pacer.reserve_global(reply);
-            }
-            let now = Instant::now();
-            while in_flight.len() < MAX_IN_FLIGHT {
-                let Some(index) =
-                    queue.iter().position(|job| pacer.ready_at(job.chat_id, job.is_group) <= now)
-                else {
-                    break;
-                };
-                let job = queue.remove(index).expect("index from position");
-                // Paced from the slot it was due in, not from when the timer woke us: timers fire
-                // about a millisecond late, which would otherwise stretch every gap (28.1 instead
-                // of 29.1 msg/s). A job more than SLOT_SLACK late (idle, or a stall) starts a new
-                // schedule, so lateness never turns into a burst.
-                let due = pacer.ready_at(job.chat_id, job.is_group);
-                let at = if due + SLOT_SLACK >= now { due } else { now };
-                pacer.record(job.chat_id, job.is_group, at);
-                self.start(job, &mut in_flight);
-            }
-            // O(chats paced in the last minute): once a second, not once per request.
-            if now >= last_forget + FORGET_EVERY {
-                pacer.forget_idle(now);
-                last_forget = now;
-            }
-
-            let next_ready = queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group)).min();
-            let wait_for_pace = in_flight.len() < MAX_IN_FLIGHT && next_ready.is_some();
-            tokio::select! {
-                Some(done) = in_flight.join_next(), if !in_flight.is_empty() => {
-                    finished.push(done.expect("a send task never panics"));
+            match self.step(&mut held).await {
+                Ok(()) => {
+                    supervisor.succeeded();
+                    self.wait_for_work(&mut held, &shutdown).await;
                 }
-                _ = tokio::time::sleep_until(next_ready.unwrap_or(now)), if wait_for_pace => {}
-                _ = self.signal.0.wake.notified() => {}
-                _ = tokio::time::sleep(IDLE_POLL), if in_flight.is_empty() && queue.is_empty() => {}
-                _ = shutdown.cancelled() => {}
+                Err(error) => supervisor.failed(error, &shutdown).await?,
             }
         }
 
         // Stopping: what left is recorded; what never left goes back to the outbox.
-        while let Some(done) = in_flight.join_next().await {
-            finished.push(done.expect("a send task never panics"));
+        while let Some(done) = held.in_flight.join_next().await {
+            held.finished.push(done.expect("a send task never panics"));
         }
-        self.record(&mut finished, &mut busy_chats).await?;
-        self.store.release(queue.make_contiguous()).await?;
+        self.record(&mut held).await?;
+        self.store.release(held.queue.make_contiguous()).await?;
         Ok(())
+    }
+
+    /// Records finished jobs, claims due ones, and starts those whose pace allows.
+    async fn step(&self, held: &mut Held) -> Result<()> {
+        while let Some(done) = held.in_flight.try_join_next() {
+            held.finished.push(done.expect("a send task never panics"));
+        }
+        if held.finished.len() >= RECORD_BATCH
+            || (!held.finished.is_empty() && held.in_flight.len() < MAX_IN_FLIGHT / 2)
+        {
+            self.record(held).await?;
+        }
+        // Claimed jobs wait in the queue for their moment; enough for a quarter second at full rate.
+        let claim_ahead = (self.rates.global_per_sec as usize / 4).clamp(8, 4 * MAX_IN_FLIGHT);
+        if held.queue.len() < claim_ahead / 2 {
+            let now = self.clock.now();
+            let limit = claim_ahead - held.queue.len();
+            let claimed = self.store.claim_due(now, limit, &held.busy_chats, self.is_quiet(now)).await?;
+            held.busy_chats.extend(claimed.iter().map(|job| job.chat_id));
+            held.queue.extend(claimed);
+        }
+        for reply in self.signal.take_replies() {
+            held.pacer.reserve_global(reply);
+        }
+        let now = Instant::now();
+        while held.in_flight.len() < MAX_IN_FLIGHT {
+            let pacer = &held.pacer;
+            let Some(index) =
+                held.queue.iter().position(|job| pacer.ready_at(job.chat_id, job.is_group) <= now)
+            else {
+                break;
+            };
+            let job = held.queue.remove(index).expect("index from position");
+            // Paced from the slot it was due in, not from when the timer woke us: timers fire
+            // about a millisecond late, which would otherwise stretch every gap (28.1 instead
+            // of 29.1 msg/s). A job more than SLOT_SLACK late (idle, or a stall) starts a new
+            // schedule, so lateness never turns into a burst.
+            let due = held.pacer.ready_at(job.chat_id, job.is_group);
+            let at = if due + SLOT_SLACK >= now { due } else { now };
+            held.pacer.record(job.chat_id, job.is_group, at);
+            self.start(job, &mut held.in_flight);
+        }
+        // O(chats paced in the last minute): once a second, not once per request.
+        if now >= held.last_forget + FORGET_EVERY {
+            held.pacer.forget_idle(now);
+            held.last_forget = now;
+        }
+        Ok(())
+    }
+
+    /// Sleeps until there is something to do: a request finished, a queued job's slot came,
+    /// new work was signalled, or it is time to look for retries that came due.
+    async fn wait_for_work(&self, held: &mut Held, shutdown: &CancellationToken) {
+        let pacer = &held.pacer;
+        let next_ready = held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group)).min();
+        let wait_for_pace = held.in_flight.len() < MAX_IN_FLIGHT && next_ready.is_some();
+        let idle = held.in_flight.is_empty() && held.queue.is_empty();
+        tokio::select! {
+            Some(done) = held.in_flight.join_next(), if !held.in_flight.is_empty() => {
+                held.finished.push(done.expect("a send task never panics"));
+            }
+            _ = tokio::time::sleep_until(next_ready.unwrap_or_else(Instant::now)), if wait_for_pace => {}
+            _ = self.signal.0.wake.notified() => {}
+            _ = tokio::time::sleep(IDLE_POLL), if idle => {}
+            _ = shutdown.cancelled() => {}
+        }
+    }
+
+    /// Whether non-urgent sends must wait now.
+    fn is_quiet(&self, now: DateTime<Utc>) -> bool {
+        self.quiet_hours.is_some_and(|quiet| quiet.contains(now.with_timezone(&self.timezone).time()))
     }
 
     fn start(&self, job: Job, in_flight: &mut JoinSet<(Job, Outcome)>) {
@@ -166,11 +225,12 @@ impl Worker {
         });
     }
 
-    async fn record(&self, finished: &mut Vec<(Job, Outcome)>, busy_chats: &mut HashSet<i64>) -> Result<()> {
-        if finished.is_empty() {
+    /// Records finished jobs in one transaction; on failure they stay held for the next try.
+    async fn record(&self, held: &mut Held) -> Result<()> {
+        if held.finished.is_empty() {
             return Ok(());
         }
-        for (job, outcome) in finished.iter() {
+        for (job, outcome) in &held.finished {
             match outcome {
                 Outcome::Failed { error, chat_gone } => {
                     tracing::warn!(
@@ -195,9 +255,9 @@ impl Worker {
                 Outcome::Sent { .. } | Outcome::Done => {}
             }
         }
-        self.store.record(finished, self.clock.now()).await?;
-        for (job, _) in finished.drain(..) {
-            busy_chats.remove(&job.chat_id);
+        self.store.record(&held.finished, self.clock.now()).await?;
+        for (job, _) in held.finished.drain(..) {
+            held.busy_chats.remove(&job.chat_id);
         }
         Ok(())
     }

@@ -8,6 +8,7 @@ use loa::{
     clock::{Clock, ManualClock, SystemClock},
     config::RawSettings,
     store::Store,
+    supervisor::Health,
 };
 use serde_json::Value;
 use tempfile::TempDir;
@@ -53,6 +54,8 @@ pub struct TestApp {
     /// The database the bot uses, for assertions.
     pub store: Store,
     pub clock: ManualClock,
+    /// What the bot's worker and scheduler report about themselves.
+    pub health: Health,
     options: Options,
     database_url: String,
     shutdown: CancellationToken,
@@ -77,6 +80,7 @@ impl TestApp {
             telegram,
             store,
             clock,
+            health: Health::default(),
             options,
             database_url,
             shutdown: CancellationToken::new(),
@@ -108,13 +112,19 @@ impl TestApp {
         let polls_before = self.telegram.calls_to("getUpdates").len();
         let clock: Arc<dyn Clock> =
             if self.options.real_clock { Arc::new(SystemClock) } else { Arc::new(self.clock.clone()) };
-        let run = loa::app::run(settings, clock, self.shutdown.clone());
+        self.health = Health::default();
+        let run = loa::app::run(settings, clock, self.shutdown.clone(), self.health.clone());
         self.task = Some(tokio::spawn(run));
         self.telegram
             .wait_for("the bot polls for updates", |calls| {
                 calls.iter().filter(|c| c.method == "getUpdates").count() > polls_before
             })
             .await;
+    }
+
+    /// The bot's database, for a test that opens its own connection to it.
+    pub fn database_url(&self) -> &str {
+        &self.database_url
     }
 
     /// A scheduler on the bot's database and clock, for tests that tick it by hand.

@@ -1,0 +1,180 @@
+//! Keeps the long-running loops (the delivery worker, the scheduler) going. A loop whose step
+//! fails — the database busy past its timeout, a disk full for a moment — is logged and tried
+//! again with backoff (1 s doubling to 1 min), keeping what it holds in memory; work resumes
+//! from the database. A loop that has failed without a break for `GIVE_UP_AFTER` gives up, and
+//! with it the process, so that systemd or Docker starts a fresh one.
+
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicBool, AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+
+use tokio::time::Instant;
+use tokio_util::sync::CancellationToken;
+
+use crate::error::{Error, Result};
+
+const FIRST_BACKOFF: Duration = Duration::from_secs(1);
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
+/// How long a loop may keep failing before the process exits.
+pub const GIVE_UP_AFTER: Duration = Duration::from_secs(5 * 60);
+
+/// What the loops report about themselves: shared with whoever watches (tests, a readiness
+/// check). Cheap to clone.
+#[derive(Clone, Default)]
+pub struct Health {
+    pub worker: LoopHealth,
+    pub scheduler: LoopHealth,
+}
+
+/// One loop's state: running, and how many of its steps failed since start.
+#[derive(Clone, Default)]
+pub struct LoopHealth(Arc<LoopState>);
+
+#[derive(Default)]
+struct LoopState {
+    running: AtomicBool,
+    failing: AtomicBool,
+    failures: AtomicU64,
+}
+
+impl LoopHealth {
+    /// The loop is running and its last step succeeded.
+    pub fn is_healthy(&self) -> bool {
+        self.0.running.load(Ordering::Relaxed) && !self.0.failing.load(Ordering::Relaxed)
+    }
+
+    /// Steps that failed since the process started.
+    pub fn failures(&self) -> u64 {
+        self.0.failures.load(Ordering::Relaxed)
+    }
+
+    fn set_running(&self, running: bool) {
+        self.0.running.store(running, Ordering::Relaxed);
+    }
+}
+
+/// The retry policy of one loop.
+pub struct Supervisor {
+    name: &'static str,
+    health: LoopHealth,
+    backoff: Duration,
+    failing_since: Option<Instant>,
+}
+
+impl Supervisor {
+    pub fn new(name: &'static str, health: LoopHealth) -> Supervisor {
+        health.set_running(true);
+        Supervisor { name, health, backoff: FIRST_BACKOFF, failing_since: None }
+    }
+
+    /// A step went well: the next failure starts a new backoff.
+    pub fn succeeded(&mut self) {
+        if self.failing_since.take().is_some() {
+            tracing::info!(task = self.name, "recovered");
+        }
+        self.backoff = FIRST_BACKOFF;
+        self.health.0.failing.store(false, Ordering::Relaxed);
+    }
+
+    /// A step failed: logs it and waits out the backoff (less if `shutdown` comes first).
+    /// Returns the error once the loop has been failing for `GIVE_UP_AFTER`.
+    pub async fn failed(&mut self, error: Error, shutdown: &CancellationToken) -> Result<()> {
+        let now = Instant::now();
+        let since = *self.failing_since.get_or_insert(now);
+        self.health.0.failing.store(true, Ordering::Relaxed);
+        self.health.0.failures.fetch_add(1, Ordering::Relaxed);
+        if now - since >= GIVE_UP_AFTER {
+            tracing::error!(task = self.name, %error, "failing for 5 minutes; giving up");
+            self.health.set_running(false);
+            return Err(error);
+        }
+        tracing::error!(task = self.name, %error, retry_in = ?self.backoff, "failed; retrying");
+        tokio::select! {
+            _ = tokio::time::sleep(self.backoff) => {}
+            _ = shutdown.cancelled() => {}
+        }
+        self.backoff = (self.backoff * 2).min(MAX_BACKOFF);
+        Ok(())
+    }
+
+    /// Retries `attempt` under this policy until it succeeds, gives up, or `shutdown` comes
+    /// (then `None`).
+    pub async fn retry<T, F, Fut>(
+        &mut self,
+        shutdown: &CancellationToken,
+        mut attempt: F,
+    ) -> Result<Option<T>>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = Result<T>>,
+    {
+        while !shutdown.is_cancelled() {
+            match attempt().await {
+                Ok(value) => {
+                    self.succeeded();
+                    return Ok(Some(value));
+                }
+                Err(error) => self.failed(error, shutdown).await?,
+            }
+        }
+        Ok(None)
+    }
+}
+
+impl Drop for Supervisor {
+    fn drop(&mut self) {
+        self.health.set_running(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error() -> Error {
+        Error::Database(sqlx::Error::PoolTimedOut)
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn backoff_doubles_to_a_minute_then_the_loop_gives_up_after_five_minutes() {
+        let health = LoopHealth::default();
+        let mut supervisor = Supervisor::new("test", health.clone());
+        let shutdown = CancellationToken::new();
+        let start = Instant::now();
+        let mut waits = Vec::new();
+        let gave_up = loop {
+            let before = Instant::now();
+            if let Err(error) = supervisor.failed(error(), &shutdown).await {
+                break error;
+            }
+            waits.push((Instant::now() - before).as_secs());
+        };
+        assert_eq!(waits[..8], [1, 2, 4, 8, 16, 32, 60, 60]);
+        assert!(Instant::now() - start >= GIVE_UP_AFTER);
+        assert!(Instant::now() - start < GIVE_UP_AFTER + MAX_BACKOFF);
+        assert!(matches!(gave_up, Error::Database(_)));
+        assert!(!health.is_healthy());
+        assert_eq!(health.failures(), waits.len() as u64 + 1);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_success_resets_the_backoff_and_the_health() {
+        let health = LoopHealth::default();
+        let mut supervisor = Supervisor::new("test", health.clone());
+        let shutdown = CancellationToken::new();
+        supervisor.failed(error(), &shutdown).await.unwrap();
+        supervisor.failed(error(), &shutdown).await.unwrap();
+        assert!(!health.is_healthy());
+        supervisor.succeeded();
+        assert!(health.is_healthy());
+        let before = Instant::now();
+        supervisor.failed(error(), &shutdown).await.unwrap();
+        assert_eq!((Instant::now() - before).as_secs(), 1);
+        drop(supervisor);
+        assert!(!health.is_healthy(), "a loop that ended is not running");
+    }
+}
