@@ -8,10 +8,10 @@ use teloxide::{
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
-    bot::{self, Context},
+    bot::{self, Context, ReplyQueue},
     clock::Clock,
     config::Settings,
-    delivery::{OutboxSignal, Worker},
+    delivery::{OutboxSignal, SharedPacer, Worker},
     domain::TopicCatalog,
     error::Result,
     scheduler::Scheduler,
@@ -50,6 +50,11 @@ pub async fn run(
     bot::register_menu(&bot, settings.default_lang).await;
 
     let outbox = OutboxSignal::default();
+    // Replies and deliveries share Telegram's limits, and so one pacer.
+    let pacer = SharedPacer::new(settings.rates);
+    let replies = ReplyQueue::new(bot.clone(), pacer.clone(), settings.rates);
+    let replies_stop = CancellationToken::new();
+    let replies_task = AbortOnDropHandle::new(tokio::spawn(replies.clone().run(replies_stop.clone())));
     let worker = Worker {
         store: store.clone(),
         bot: sender,
@@ -57,6 +62,7 @@ pub async fn run(
         topics: topics.clone(),
         default_lang: settings.default_lang,
         rates: settings.rates,
+        pacer,
         signal: outbox.clone(),
         timezone: settings.timezone,
         quiet_hours: settings.quiet_hours,
@@ -82,6 +88,7 @@ pub async fn run(
         timezone: settings.timezone,
         clock,
         outbox,
+        replies,
         quiet_hours: settings.quiet_hours,
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
@@ -101,6 +108,9 @@ pub async fn run(
     drop(stopper);
     // The dispatcher also stops on its own (a fatal polling error): the worker must stop too.
     shutdown.cancel();
+    // The handlers have finished: what they queued leaves now.
+    replies_stop.cancel();
+    replies_task.await.expect("the reply queue never panics");
     let worker = worker.await.expect("the delivery worker never panics");
     let scheduler = scheduler.await.expect("the scheduler never panics");
     worker.and(scheduler)?;

@@ -2,16 +2,13 @@
 
 use std::sync::Arc;
 
-use teloxide::{
-    prelude::*,
-    types::{ChatMemberUpdated, ChatMigration},
-};
+use teloxide::types::{ChatMemberUpdated, ChatMigration, Message};
 
 use super::{Context, chat_info, texts};
 use crate::error::Result;
 
 /// `my_chat_member`: the bot's status in a chat changed.
-pub async fn bot_status_changed(bot: Bot, update: ChatMemberUpdated, ctx: Arc<Context>) -> Result<()> {
+pub async fn bot_status_changed(update: ChatMemberUpdated, ctx: Arc<Context>) -> Result<()> {
     let chat = chat_info(&update.chat);
     let now = ctx.clock.now();
     if update.new_chat_member.is_present() {
@@ -19,7 +16,7 @@ pub async fn bot_status_changed(bot: Bot, update: ChatMemberUpdated, ctx: Arc<Co
         tracing::info!(chat = chat.id, newly_joined, "bot is in the chat");
         if newly_joined && !update.chat.is_private() {
             let lang = ctx.lang_of(update.chat.id).await?;
-            ctx.say(&bot, update.chat.id, texts::group_welcome(lang)).await?;
+            ctx.say(update.chat.id, lang, texts::group_welcome(lang));
         }
     } else {
         tracing::info!(chat = chat.id, "bot left the chat or was removed; marking it inactive");

@@ -5,7 +5,10 @@ mod commands;
 mod membership;
 mod menu;
 mod official;
+mod outgoing;
+mod pages;
 mod permissions;
+mod reply;
 mod resident;
 pub mod texts;
 
@@ -20,6 +23,8 @@ use teloxide::{
 
 pub use commands::{OfficialCommand, ResidentCommand};
 pub use menu::register_menu;
+pub use outgoing::ReplyQueue;
+pub use reply::{Outgoing, Reply};
 
 use crate::{
     clock::Clock,
@@ -38,15 +43,30 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker when new work is written.
     pub outbox: OutboxSignal,
+    /// Every message to a person leaves through here.
+    pub replies: ReplyQueue,
     pub quiet_hours: Option<QuietHours>,
 }
 
 impl Context {
-    /// Every message a handler sends starts here: it takes one slot of the overall rate that
-    /// the delivery worker keeps, so that replies during a broadcast cause no 429.
-    pub fn say(&self, bot: &Bot, chat: ChatId, text: impl Into<String>) -> <Bot as Requester>::SendMessage {
-        self.outbox.note_reply();
-        bot.send_message(chat, text)
+    /// Queues a handler's answer for `chat`. When the handler failed, the user is told that
+    /// something went wrong instead, and the error is passed on to be logged.
+    pub fn answer(&self, chat: ChatId, lang: Lang, outcome: Result<Vec<Outgoing>>) -> Result<()> {
+        match outcome {
+            Ok(messages) => {
+                self.replies.push(chat, lang, messages);
+                Ok(())
+            }
+            Err(error) => {
+                self.replies.push(chat, lang, one(texts::internal_error(lang)));
+                Err(error)
+            }
+        }
+    }
+
+    /// Queues one message for `chat`.
+    pub fn say(&self, chat: ChatId, lang: Lang, message: impl Into<Outgoing>) {
+        self.replies.push(chat, lang, one(message));
     }
 
     /// The language of a chat: its own choice, or `LOA_LANG`.
@@ -64,9 +84,13 @@ pub fn schema() -> UpdateHandler<Error> {
         .branch(dptree::entry().filter_command::<OfficialCommand>().endpoint(official::handle))
         .branch(dptree::filter(is_unknown_command_for_us).endpoint(resident::unknown_command));
 
+    let buttons = Update::filter_callback_query()
+        .branch(dptree::filter(|query: CallbackQuery| pages::is_page_button(&query)).endpoint(pages::turn))
+        .branch(dptree::endpoint(official::button));
+
     dptree::entry()
         .branch(Update::filter_my_chat_member().endpoint(membership::bot_status_changed))
-        .branch(Update::filter_callback_query().endpoint(official::button))
+        .branch(buttons)
         .branch(messages)
 }
 
@@ -101,24 +125,7 @@ fn chat_info(chat: &Chat) -> ChatInfo {
     ChatInfo { id: chat.id.0, kind, title }
 }
 
-/// Sends a handler's reply; when the handler failed, tells the user so and passes the error on
-/// to be logged.
-async fn reply_or_apologise(
-    bot: &Bot,
-    ctx: &Context,
-    chat: ChatId,
-    lang: Lang,
-    outcome: Result<String>,
-) -> Result<()> {
-    match outcome {
-        Ok(text) => {
-            ctx.say(bot, chat, text).await?;
-            Ok(())
-        }
-        Err(error) => {
-            // The apology is best effort: the error that matters is the one returned.
-            let _ = ctx.say(bot, chat, texts::internal_error(lang)).await;
-            Err(error)
-        }
-    }
+/// A handler's answer of one message.
+fn one(message: impl Into<Outgoing>) -> Vec<Outgoing> {
+    vec![message.into()]
 }

@@ -5,7 +5,10 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 use super::{
-    Context, ResidentCommand, chat_info, permissions::may_change_settings, reply_or_apologise, texts,
+    Context, ResidentCommand, chat_info, one,
+    pages::{self, Listing},
+    permissions::may_change_settings,
+    texts,
 };
 use crate::{
     domain::{AreaArg, Lang, UnknownTopics},
@@ -18,18 +21,28 @@ pub async fn handle(bot: Bot, message: Message, command: ResidentCommand, ctx: A
     let chat = message.chat.id;
     let settings = match ctx.store.touch_chat(&chat_info(&message.chat), ctx.clock.now()).await {
         Ok(settings) => settings,
-        Err(error) => return reply_or_apologise(&bot, &ctx, chat, ctx.default_lang, Err(error)).await,
+        Err(error) => return ctx.answer(chat, ctx.default_lang, Err(error)),
     };
     let lang = settings.lang.unwrap_or(ctx.default_lang);
-    let outcome = answer(&bot, &message, command, &ctx, &settings, lang).await;
-    reply_or_apologise(&bot, &ctx, chat, lang, outcome).await
+    let outcome = match command {
+        ResidentCommand::Upcoming => {
+            upcoming_text(&ctx, chat.0, lang).await.map(|text| pages::first(Listing::Upcoming, text, false))
+        }
+        command => answer(&bot, &message, command, &ctx, &settings, lang).await.map(one),
+    };
+    ctx.answer(chat, lang, outcome)
 }
 
 /// A command that names no command of this bot.
-pub async fn unknown_command(bot: Bot, message: Message, ctx: Arc<Context>) -> Result<()> {
+pub async fn unknown_command(message: Message, ctx: Arc<Context>) -> Result<()> {
     let lang = ctx.lang_of(message.chat.id).await?;
-    ctx.say(&bot, message.chat.id, texts::unknown_command(lang)).await?;
+    ctx.say(message.chat.id, lang, texts::unknown_command(lang));
     Ok(())
+}
+
+/// What `/upcoming` lists for a chat.
+pub async fn upcoming_text(ctx: &Context, chat: i64, lang: Lang) -> Result<String> {
+    Ok(texts::upcoming(lang, &upcoming(ctx, chat).await?, &ctx.topics, ctx.timezone))
 }
 
 async fn answer(
@@ -90,9 +103,7 @@ async fn answer(
             }
             Err(error) => Ok(texts::area_invalid(lang, &error)),
         },
-        ResidentCommand::Upcoming => {
-            Ok(texts::upcoming(lang, &upcoming(ctx, chat).await?, &ctx.topics, ctx.timezone))
-        }
+        ResidentCommand::Upcoming => upcoming_text(ctx, chat, lang).await,
         ResidentCommand::Latest => {
             let latest = ctx.store.latest_for_chat(chat, LATEST).await?;
             let items: Vec<_> = latest

@@ -7,7 +7,7 @@ mod pacer;
 
 use std::{
     collections::{HashSet, VecDeque},
-    sync::{Arc, Mutex, PoisonError},
+    sync::Arc,
     time::Duration,
 };
 
@@ -17,8 +17,8 @@ use teloxide::Bot;
 use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
 
-pub use attempt::MAX_ATTEMPTS;
-use pacer::Pacer;
+pub use attempt::{MAX_ATTEMPTS, classify};
+pub use pacer::{Pacer, SharedPacer};
 
 use crate::{
     clock::Clock,
@@ -41,37 +41,13 @@ const FORGET_EVERY: Duration = Duration::from_secs(1);
 const IDLE_POLL: Duration = Duration::from_millis(500);
 
 /// What the rest of Loa tells the worker: new work was written (a confirmed broadcast, an
-/// edit, a recall, a reminder's fire), and messages were sent outside the outbox (replies to
-/// commands), which count against the same overall rate.
+/// edit, a recall, a reminder's fire).
 #[derive(Clone, Default)]
-pub struct OutboxSignal(Arc<Signals>);
-
-#[derive(Default)]
-struct Signals {
-    wake: Notify,
-    replies: Mutex<VecDeque<Instant>>,
-}
-
-/// Replies noted while the worker does not take them (it is down, or backing off) are capped:
-/// the oldest matter least to the pace, and memory must not grow with an outage.
-const MAX_NOTED_REPLIES: usize = 1024;
+pub struct OutboxSignal(Arc<Notify>);
 
 impl OutboxSignal {
     pub fn notify(&self) {
-        self.0.wake.notify_one();
-    }
-
-    /// A handler is about to send a message of its own.
-    pub fn note_reply(&self) {
-        let mut replies = self.0.replies.lock().unwrap_or_else(PoisonError::into_inner);
-        if replies.len() == MAX_NOTED_REPLIES {
-            replies.pop_front();
-        }
-        replies.push_back(Instant::now());
-    }
-
-    fn take_replies(&self) -> VecDeque<Instant> {
-        std::mem::take(&mut *self.0.replies.lock().unwrap_or_else(PoisonError::into_inner))
+        self.0.notify_one();
     }
 }
 
@@ -82,6 +58,8 @@ pub struct Worker {
     pub topics: TopicCatalog,
     pub default_lang: Lang,
     pub rates: Rates,
+    /// Shared with the replies to people, which go first.
+    pub pacer: SharedPacer,
     pub signal: OutboxSignal,
     pub timezone: Tz,
     /// Non-urgent sends wait while these hours last.
@@ -92,7 +70,6 @@ pub struct Worker {
 /// went out while the database was unavailable are recorded once it is back, and the rows
 /// this worker marked in flight are never mistaken for a dead process's.
 struct Held {
-    pacer: Pacer,
     /// Claimed jobs waiting for their moment.
     queue: VecDeque<Job>,
     /// Chats with a job queued or in flight: one request per chat at a time.
@@ -114,7 +91,6 @@ impl Worker {
             tracing::warn!(resumed, "resuming work that was in flight when Loa last stopped");
         }
         let mut held = Held {
-            pacer: Pacer::new(self.rates, Instant::now()),
             queue: VecDeque::new(),
             busy_chats: HashSet::new(),
             in_flight: JoinSet::new(),
@@ -159,12 +135,9 @@ impl Worker {
             held.busy_chats.extend(claimed.iter().map(|job| job.chat_id));
             held.queue.extend(claimed);
         }
-        for reply in self.signal.take_replies() {
-            held.pacer.reserve_global(reply);
-        }
         let now = Instant::now();
+        let mut pacer = self.pacer.lock();
         while held.in_flight.len() < MAX_IN_FLIGHT {
-            let pacer = &held.pacer;
             let Some(index) =
                 held.queue.iter().position(|job| pacer.ready_at(job.chat_id, job.is_group) <= now)
             else {
@@ -175,14 +148,14 @@ impl Worker {
             // about a millisecond late, which would otherwise stretch every gap (28.1 instead
             // of 29.1 msg/s). A job more than SLOT_SLACK late (idle, or a stall) starts a new
             // schedule, so lateness never turns into a burst.
-            let due = held.pacer.ready_at(job.chat_id, job.is_group);
+            let due = pacer.ready_at(job.chat_id, job.is_group);
             let at = if due + SLOT_SLACK >= now { due } else { now };
-            held.pacer.record(job.chat_id, job.is_group, at);
+            pacer.record(job.chat_id, job.is_group, at);
             self.start(job, &mut held.in_flight);
         }
         // O(chats paced in the last minute): once a second, not once per request.
         if now >= held.last_forget + FORGET_EVERY {
-            held.pacer.forget_idle(now);
+            pacer.forget_idle(now);
             held.last_forget = now;
         }
         Ok(())
@@ -191,8 +164,10 @@ impl Worker {
     /// Sleeps until there is something to do: a request finished, a queued job's slot came,
     /// new work was signalled, or it is time to look for retries that came due.
     async fn wait_for_work(&self, held: &mut Held, shutdown: &CancellationToken) {
-        let pacer = &held.pacer;
-        let next_ready = held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group)).min();
+        let next_ready = {
+            let pacer = self.pacer.lock();
+            held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group)).min()
+        };
         let wait_for_pace = held.in_flight.len() < MAX_IN_FLIGHT && next_ready.is_some();
         let idle = held.in_flight.is_empty() && held.queue.is_empty();
         tokio::select! {
@@ -200,7 +175,7 @@ impl Worker {
                 held.finished.push(done.expect("a send task never panics"));
             }
             _ = tokio::time::sleep_until(next_ready.unwrap_or_else(Instant::now)), if wait_for_pace => {}
-            _ = self.signal.0.wake.notified() => {}
+            _ = self.signal.0.notified() => {}
             _ = tokio::time::sleep(IDLE_POLL), if idle => {}
             _ = shutdown.cancelled() => {}
         }

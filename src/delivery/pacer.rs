@@ -1,9 +1,11 @@
 //! Telegram's sending limits, kept on our side so that a broadcast causes no 429: a gap
 //! between any two requests overall, a gap between two requests to one chat, and at most N
-//! requests to one group in any minute.
+//! requests to one group in any minute. One pacer is shared by every message the bot sends:
+//! the outbox's deliveries and the replies to people.
 
 use std::{
     collections::{HashMap, VecDeque},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
     time::Duration,
 };
 
@@ -15,6 +17,20 @@ use crate::config::Rates;
 /// late-then-early arrivals inside Telegram's windows too.
 const MARGIN: f64 = 1.03;
 const MINUTE: Duration = Duration::from_secs(60);
+
+/// The one pacer of the process; locked only for a moment, never across an `.await`.
+#[derive(Clone)]
+pub struct SharedPacer(Arc<Mutex<Pacer>>);
+
+impl SharedPacer {
+    pub fn new(rates: Rates) -> SharedPacer {
+        SharedPacer(Arc::new(Mutex::new(Pacer::new(rates, Instant::now()))))
+    }
+
+    pub fn lock(&self) -> MutexGuard<'_, Pacer> {
+        self.0.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+}
 
 pub struct Pacer {
     global_gap: Duration,
@@ -47,12 +63,26 @@ impl Pacer {
 
     /// The earliest instant a request to `chat` may start.
     pub fn ready_at(&self, chat: i64, is_group: bool) -> Instant {
-        let Some(pace) = self.chats.get(&chat) else { return self.next_global };
-        let mut ready = self.next_global.max(pace.next.unwrap_or(self.next_global));
+        self.chat_ready_at(chat, is_group).map_or(self.next_global, |ready| ready.max(self.next_global))
+    }
+
+    /// When the limits of `chat` alone allow a request to it (`None`: at once), whatever the
+    /// overall rate says.
+    pub fn chat_ready_at(&self, chat: i64, is_group: bool) -> Option<Instant> {
+        let pace = self.chats.get(&chat)?;
+        let mut ready = pace.next;
         if is_group && pace.recent.len() >= self.group_limit {
-            ready = ready.max(pace.recent[pace.recent.len() - self.group_limit] + self.group_window);
+            let window_frees = pace.recent[pace.recent.len() - self.group_limit] + self.group_window;
+            ready = Some(ready.map_or(window_frees, |next| next.max(window_frees)));
         }
         ready
+    }
+
+    /// Takes the earliest slot for a request to `chat` at or after `now`, and returns it.
+    pub fn take_slot(&mut self, chat: i64, is_group: bool, now: Instant) -> Instant {
+        let at = self.ready_at(chat, is_group).max(now);
+        self.record(chat, is_group, at);
+        at
     }
 
     /// Records that a request to `chat` starts at `at`.
@@ -66,11 +96,6 @@ impl Pacer {
                 pace.recent.pop_front();
             }
         }
-    }
-
-    /// Gives a message sent outside the outbox at `at` (a reply) one slot of the overall rate.
-    pub fn reserve_global(&mut self, at: Instant) {
-        self.next_global = self.next_global.max(at) + self.global_gap;
     }
 
     /// Forgets chats whose limits no longer hold anything back, so memory follows the chats
@@ -161,13 +186,14 @@ mod tests {
     }
 
     #[test]
-    fn a_reply_takes_a_slot_of_the_overall_rate() {
+    fn a_taken_slot_holds_back_every_other_chat_by_one_overall_gap() {
         let start = Instant::now();
         let mut pacer = pacer(30, 20, 1, start);
-        pacer.record(-1, true, start);
-        let before = pacer.ready_at(-2, true);
-        pacer.reserve_global(start);
-        assert_eq!(pacer.ready_at(-2, true), before + pacer.global_gap);
+        let first = pacer.take_slot(-1, true, start);
+        assert_eq!(first, start);
+        assert_eq!(pacer.ready_at(-2, true), start + pacer.global_gap);
+        assert_eq!(pacer.chat_ready_at(-2, true), None, "chat -2's own limits hold nothing back");
+        assert_eq!(pacer.chat_ready_at(-1, true), Some(start + pacer.chat_gap));
     }
 
     #[test]

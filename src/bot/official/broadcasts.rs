@@ -1,10 +1,8 @@
 //! `/broadcasts`, `/report`, `/edit` and `/recall`: what was sent where, and changing it.
 
-use teloxide::{prelude::*, types::ParseMode};
-
 use super::Official;
 use crate::{
-    bot::{Context, reply_or_apologise, texts},
+    bot::{Context, texts},
     domain::max_body_len,
     error::Result,
     store::Amended,
@@ -18,22 +16,13 @@ pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
     Ok(texts::broadcasts(official.lang, &list, ctx.timezone))
 }
 
-/// The report is HTML (it quotes group titles and Telegram's reasons, escaped).
-pub async fn report(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
-    let lang = official.lang;
-    let Ok(id) = args.trim().parse::<i64>() else {
-        return reply_or_apologise(bot, ctx, chat, lang, Ok(texts::broadcast_usage(lang, "report"))).await;
-    };
-    match ctx.store.broadcast_report(id).await {
-        Ok(Some(report)) => {
-            ctx.say(bot, chat, texts::report(lang, &report, ctx.timezone))
-                .parse_mode(ParseMode::Html)
-                .await?;
-            Ok(())
-        }
-        Ok(None) => reply_or_apologise(bot, ctx, chat, lang, Ok(texts::broadcast_not_found(lang, id))).await,
-        Err(error) => reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
-    }
+/// `/report <id>`, and whether the text is HTML (the report quotes group titles and
+/// Telegram's reasons, escaped).
+pub async fn report(official: &Official, id: i64, ctx: &Context) -> Result<(String, bool)> {
+    Ok(match ctx.store.broadcast_report(id).await? {
+        Some(report) => (texts::report(official.lang, &report, ctx.timezone), true),
+        None => (texts::broadcast_not_found(official.lang, id), false),
+    })
 }
 
 pub async fn edit(official: &Official, args: &str, ctx: &Context) -> Result<String> {

@@ -5,12 +5,12 @@ use std::sync::Arc;
 use chrono::{DateTime, Duration, Utc};
 use teloxide::{
     prelude::*,
-    types::{InlineKeyboardButton, InlineKeyboardMarkup, ParseMode},
+    types::{InlineKeyboardButton, InlineKeyboardMarkup},
 };
 
 use super::Official;
 use crate::{
-    bot::{Context, reply_or_apologise, texts},
+    bot::{Context, Outgoing, Reply, one, texts},
     domain::{PostRequest, local_to_utc, parse_date, parse_time, render},
     error::Result,
     store::Confirmation,
@@ -22,46 +22,38 @@ const CONFIRM: &str = "confirm:";
 const CANCEL: &str = "cancel:";
 
 /// `/post`: an announcement that goes out once confirmed.
-pub async fn post(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
+pub async fn post(official: &Official, args: &str, ctx: &Context) -> Result<Vec<Outgoing>> {
     match PostRequest::parse(args, &ctx.topics) {
-        Ok(request) => preview(bot, chat, official, request, None, ctx).await,
-        Err(error) => {
-            reply(bot, ctx, chat, official, texts::post_error(official.lang, &error, &ctx.topics)).await
-        }
+        Ok(request) => preview(official, request, None, ctx).await,
+        Err(error) => Ok(one(texts::post_error(official.lang, &error, &ctx.topics))),
     }
 }
 
 /// `/at <YYYY-MM-DD> <HH:MM> ...`: an announcement that goes out at a local time.
-pub async fn at(bot: &Bot, chat: ChatId, official: &Official, args: &str, ctx: &Context) -> Result<()> {
+pub async fn at(official: &Official, args: &str, ctx: &Context) -> Result<Vec<Outgoing>> {
     let lang = official.lang;
     let (date, rest) = first_word(args);
     let (time, rest) = first_word(rest);
     if time.is_empty() {
-        return reply(bot, ctx, chat, official, texts::at_usage(lang, texts::date_and_time_missing(lang)))
-            .await;
+        return Ok(one(texts::at_usage(lang, texts::date_and_time_missing(lang))));
     }
     let parsed = parse_date(date).and_then(|date| Ok((date, parse_time(time)?)));
     let send_at = parsed.and_then(|(date, time)| Ok((local_to_utc(date, time, ctx.timezone)?, time)));
     let (send_at, time) = match send_at {
         Ok(parsed) => parsed,
-        Err(error) => {
-            return reply(bot, ctx, chat, official, texts::at_usage(lang, &texts::time_error(lang, &error)))
-                .await;
-        }
+        Err(error) => return Ok(one(texts::at_usage(lang, &texts::time_error(lang, &error)))),
     };
     if send_at <= ctx.clock.now() {
-        return reply(bot, ctx, chat, official, texts::in_the_past(lang, send_at, ctx.timezone)).await;
+        return Ok(one(texts::in_the_past(lang, send_at, ctx.timezone)));
     }
     let request = match PostRequest::parse(rest, &ctx.topics) {
         Ok(request) => request,
-        Err(error) => {
-            return reply(bot, ctx, chat, official, texts::post_error(lang, &error, &ctx.topics)).await;
-        }
+        Err(error) => return Ok(one(texts::post_error(lang, &error, &ctx.topics))),
     };
     if let Some(quiet) = ctx.quiet_hours.filter(|quiet| !request.urgent && quiet.contains(time)) {
-        return reply(bot, ctx, chat, official, texts::quiet_hours_refusal(lang, time, quiet, false)).await;
+        return Ok(one(texts::quiet_hours_refusal(lang, time, quiet, false)));
     }
-    preview(bot, chat, official, request, Some(send_at), ctx).await
+    preview(official, request, Some(send_at), ctx).await
 }
 
 fn first_word(text: &str) -> (&str, &str) {
@@ -69,33 +61,23 @@ fn first_word(text: &str) -> (&str, &str) {
     text.split_once(char::is_whitespace).unwrap_or((text, ""))
 }
 
-async fn reply(bot: &Bot, ctx: &Context, chat: ChatId, official: &Official, text: String) -> Result<()> {
-    reply_or_apologise(bot, ctx, chat, official.lang, Ok(text)).await
-}
-
 /// Checks the audience, saves the draft and answers with two messages: exactly what residents
 /// will see, then the facts (topic, areas, reach, when) with the Send and Cancel buttons.
 async fn preview(
-    bot: &Bot,
-    chat: ChatId,
     official: &Official,
     request: PostRequest,
     send_at: Option<DateTime<Utc>>,
     ctx: &Context,
-) -> Result<()> {
+) -> Result<Vec<Outgoing>> {
     let lang = official.lang;
-    let known = match ctx.store.known_areas().await {
-        Ok(known) => known,
-        Err(error) => return reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
-    };
+    let known = ctx.store.known_areas().await?;
     let unknown: Vec<_> = request.areas.iter().filter(|area| !known.contains(area)).cloned().collect();
     if !unknown.is_empty() {
-        return reply(bot, ctx, chat, official, texts::unknown_areas(lang, &unknown, &known)).await;
+        return Ok(one(texts::unknown_areas(lang, &unknown, &known)));
     }
-    let recipients = match ctx.store.recipient_count(&request).await {
-        Ok(0) => return reply(bot, ctx, chat, official, texts::no_recipients(lang)).await,
-        Ok(recipients) => recipients,
-        Err(error) => return reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
+    let recipients = match ctx.store.recipient_count(&request).await? {
+        0 => return Ok(one(texts::no_recipients(lang))),
+        recipients => recipients,
     };
     let now = ctx.clock.now();
     let quiet_until = if request.urgent { None } else { quiet_until(ctx, now) };
@@ -105,16 +87,11 @@ async fn preview(
         (None, None) => None,
     };
     let not_before = send_at.unwrap_or(now);
-    let draft =
-        match ctx.store.save_draft(official.user, &request, not_before, now + DRAFT_LIFETIME, now).await {
-            Ok(draft) => draft,
-            Err(error) => return reply_or_apologise(bot, ctx, chat, lang, Err(error)).await,
-        };
+    let draft = ctx.store.save_draft(official.user, &request, not_before, now + DRAFT_LIFETIME, now).await?;
 
     let topic = ctx.topics.get(&request.topic).expect("parse checked the topic");
     // Residents read the announcement in the ward's default language unless their chat chose.
-    let exact = render(topic, ctx.default_lang, &request.body);
-    ctx.say(bot, chat, exact).parse_mode(ParseMode::Html).await?;
+    let exact = Reply::html(render(topic, ctx.default_lang, &request.body));
     let facts = texts::PreviewFacts {
         topic: topic.name(lang),
         areas: &request.areas,
@@ -128,11 +105,8 @@ async fn preview(
         InlineKeyboardButton::callback(texts::button_send(lang), format!("{CONFIRM}{}", draft.id)),
         InlineKeyboardButton::callback(texts::button_cancel(lang), format!("{CANCEL}{}", draft.id)),
     ]]);
-    ctx.say(bot, chat, texts::preview_summary(lang, &facts, ctx.timezone))
-        .parse_mode(ParseMode::Html)
-        .reply_markup(buttons)
-        .await?;
-    Ok(())
+    let summary = Reply::html(texts::preview_summary(lang, &facts, ctx.timezone)).with_keyboard(buttons);
+    Ok(vec![exact.into(), summary.into()])
 }
 
 /// When quiet hours end, if they are on at `now`.
@@ -161,7 +135,9 @@ pub async fn cancel(official: &Official, draft_id: Option<i64>, ctx: &Context) -
     Ok(if cancelled { texts::draft_cancelled(official.lang) } else { texts::no_draft(official.lang) })
 }
 
-/// A tap on a preview's Send or Cancel button.
+/// A tap on a preview's Send or Cancel button. What it does is committed before any reply is
+/// queued, and the reply is retried if Telegram refuses it for a while: confirming never
+/// depends on a message getting through.
 pub async fn button(bot: Bot, query: CallbackQuery, ctx: Arc<Context>) -> Result<()> {
     // Stops the button's spinner. Best effort: a query older than Telegram keeps (a tap made
     // while Loa was down) can no longer be answered, and the tap still acts.
@@ -180,19 +156,20 @@ pub async fn button(bot: Bot, query: CallbackQuery, ctx: Arc<Context>) -> Result
     let chat = ChatId::from(query.from.id);
     let lang = ctx.lang_of(chat).await?;
     let Some(role) = ctx.store.official_role(query.from.id).await? else {
-        ctx.say(&bot, chat, texts::officials_only(lang)).await?;
+        ctx.say(chat, lang, texts::officials_only(lang));
         return Ok(());
     };
-    // A preview lives in its author's private chat; the buttons have done their job there (a
-    // failure to remove them is harmless). Anyone else's tap leaves them.
-    if let Some(preview) = query.message.as_ref().filter(|preview| preview.chat().id == chat) {
-        let _ = bot.edit_message_reply_markup(preview.chat().id, preview.id()).await;
-    }
     let official = Official { user: query.from.id, role, lang };
     let outcome = if confirming {
         confirm(&official, Some(draft_id), &ctx).await
     } else {
         cancel(&official, Some(draft_id), &ctx).await
     };
-    reply_or_apologise(&bot, &ctx, chat, lang, outcome).await
+    let mut messages = Vec::new();
+    // A preview lives in its author's private chat; the buttons have done their job there.
+    // Anyone else's tap leaves them.
+    if let Some(preview) = query.message.as_ref().filter(|preview| preview.chat().id == chat) {
+        messages.push(Outgoing::RemoveButtons { message_id: preview.id() });
+    }
+    ctx.answer(chat, lang, outcome.map(|text| [messages, one(text)].concat()))
 }

@@ -234,3 +234,11 @@ pub fn internal_error(lang: Lang) -> String {
         Lang::En => "Sorry, something went wrong handling that command. Nothing was half-changed; please try again later.".into(),
     }
 }
+
+/// Sent once to a chat that sends commands faster than its replies may go out.
+pub fn please_wait(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => "⏳ Có quá nhiều lệnh cùng lúc; vui lòng đợi một phút rồi thử lại.".into(),
+        Lang::En => "⏳ Too many commands at once; please wait a minute and try again.".into(),
+    }
+}

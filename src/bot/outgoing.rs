@@ -1,0 +1,235 @@
+//! Every message the bot writes to a person — replies, previews, pages turned, buttons taken
+//! off — leaves through this queue. Handlers queue and return, so a chat's next update is not
+//! held up. Replies share one pacer with the outbox's deliveries and go before them (a person
+//! is waiting); a 429 is waited out and the request sent again, never dropped. Each chat has a
+//! budget per minute (Telegram's own limits): past it, the chat gets one short "please wait"
+//! and the rest is logged, not queued, so one noisy chat can neither grow memory nor starve
+//! the others. Replies live in memory: after a crash a person asks again; what a command did
+//! is in the database before its reply is queued.
+
+use std::{
+    collections::{HashMap, VecDeque},
+    sync::{Arc, Mutex, MutexGuard, PoisonError},
+    time::Duration,
+};
+
+use chrono::Utc;
+use teloxide::{ApiError, RequestError, prelude::*, types::ParseMode};
+use tokio::{sync::Notify, task::JoinSet, time::Instant};
+use tokio_util::sync::CancellationToken;
+
+use super::{reply::Outgoing, texts};
+use crate::{
+    config::Rates,
+    delivery::{SharedPacer, classify},
+    domain::Lang,
+    store::Outcome,
+};
+
+const MINUTE: Duration = Duration::from_secs(60);
+/// After the dispatcher stops, queued replies get this long to leave.
+const DRAIN_LIMIT: Duration = Duration::from_secs(5);
+
+/// A handle to the queue; cheap to clone.
+#[derive(Clone)]
+pub struct ReplyQueue(Arc<Shared>);
+
+struct Shared {
+    bot: Bot,
+    pacer: SharedPacer,
+    /// Messages a group may be sent in a minute, and a private chat.
+    group_budget: usize,
+    private_budget: usize,
+    chats: Mutex<HashMap<i64, ChatQueue>>,
+    wake: Notify,
+}
+
+/// One chat's replies. Dropped once it holds nothing and its minute has passed.
+struct ChatQueue {
+    is_group: bool,
+    waiting: VecDeque<Queued>,
+    /// One request per chat at a time keeps its replies in order.
+    in_flight: bool,
+    /// Nothing to this chat before then (Telegram asked to wait, or a retry's backoff).
+    not_before: Option<Instant>,
+    /// When the messages of the last minute were accepted, for the budget.
+    accepted: VecDeque<Instant>,
+    told_to_wait: bool,
+}
+
+struct Queued {
+    what: Outgoing,
+    attempts: u32,
+}
+
+impl ReplyQueue {
+    pub fn new(bot: Bot, pacer: SharedPacer, rates: Rates) -> ReplyQueue {
+        let private_budget = (rates.per_chat_per_sec as usize).saturating_mul(60).max(2);
+        let group_budget = (rates.per_group_per_min as usize).clamp(2, private_budget);
+        ReplyQueue(Arc::new(Shared {
+            bot,
+            pacer,
+            group_budget,
+            private_budget,
+            chats: Mutex::new(HashMap::new()),
+            wake: Notify::new(),
+        }))
+    }
+
+    /// Queues `messages` for `chat`, in order, if the chat's budget has room for all of them;
+    /// otherwise the chat is told once, in `lang`, to wait, and the messages are dropped.
+    pub fn push(&self, chat: ChatId, lang: Lang, messages: Vec<Outgoing>) {
+        if messages.is_empty() {
+            return;
+        }
+        let now = Instant::now();
+        let mut chats = self.0.lock();
+        let queue = chats.entry(chat.0).or_insert_with(|| ChatQueue::new(chat.0 < 0));
+        while queue.accepted.front().is_some_and(|at| *at + MINUTE <= now) {
+            queue.accepted.pop_front();
+        }
+        let budget = if queue.is_group { self.0.group_budget } else { self.0.private_budget };
+        // One message of the budget is kept for the "please wait".
+        let room = (budget - 1).saturating_sub(queue.accepted.len());
+        if messages.len() <= room {
+            queue.told_to_wait = false;
+            queue.accepted.extend(std::iter::repeat_n(now, messages.len()));
+            queue.waiting.extend(messages.into_iter().map(|what| Queued { what, attempts: 0 }));
+        } else if !queue.told_to_wait {
+            tracing::warn!(chat = chat.0, "a chat is over its reply budget; telling it to wait");
+            queue.told_to_wait = true;
+            queue.accepted.push_back(now);
+            let please_wait = Queued { what: texts::please_wait(lang).into(), attempts: 0 };
+            queue.waiting.push_front(please_wait);
+        } else {
+            tracing::info!(chat = chat.0, dropped = messages.len(), "over its reply budget; not sent");
+            return;
+        }
+        drop(chats);
+        self.0.wake.notify_one();
+    }
+
+    /// Sends what is queued until `stop`; then what is left, for at most `DRAIN_LIMIT`.
+    pub async fn run(self, stop: CancellationToken) {
+        let mut sending = JoinSet::new();
+        let mut drain_until = None;
+        loop {
+            let next = self.start_ready(&mut sending);
+            if drain_until.is_some() && sending.is_empty() && !self.0.has_waiting() {
+                return;
+            }
+            tokio::select! {
+                _ = self.0.wake.notified() => {}
+                Some(_) = sending.join_next(), if !sending.is_empty() => {}
+                _ = tokio::time::sleep_until(next.unwrap_or_else(Instant::now)), if next.is_some() => {}
+                _ = stop.cancelled(), if drain_until.is_none() => {
+                    drain_until = Some(Instant::now() + DRAIN_LIMIT);
+                }
+                _ = tokio::time::sleep_until(drain_until.unwrap_or_else(Instant::now)), if drain_until.is_some() => {
+                    tracing::warn!("replies still queued at shutdown were not sent");
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Starts the first reply of every chat whose limits allow it now, each at the next
+    /// overall slot; forgets chats with nothing left. Returns when to look again.
+    fn start_ready(&self, sending: &mut JoinSet<()>) -> Option<Instant> {
+        let now = Instant::now();
+        let mut chats = self.0.lock();
+        let mut pacer = self.0.pacer.lock();
+        let mut next = None::<Instant>;
+        chats.retain(|&chat, queue| {
+            if queue.in_flight {
+                return true;
+            }
+            if queue.waiting.is_empty() {
+                return queue.accepted.back().is_some_and(|at| *at + MINUTE > now);
+            }
+            let ready = queue.not_before.max(pacer.chat_ready_at(chat, queue.is_group));
+            if let Some(ready) = ready.filter(|ready| *ready > now) {
+                next = Some(next.map_or(ready, |next| next.min(ready)));
+                return true;
+            }
+            let at = pacer.take_slot(chat, queue.is_group, now);
+            let queued = queue.waiting.pop_front().expect("not empty");
+            queue.in_flight = true;
+            sending.spawn(self.clone().send(ChatId(chat), queued, at));
+            true
+        });
+        next
+    }
+
+    async fn send(self, chat: ChatId, mut queued: Queued, at: Instant) {
+        tokio::time::sleep_until(at).await;
+        let result = perform(&self.0.bot, chat, &queued.what).await;
+        let mut chats = self.0.lock();
+        let queue = chats.get_mut(&chat.0).expect("a chat with a request in flight is kept");
+        queue.in_flight = false;
+        if let Err(error) = result {
+            queued.attempts += 1;
+            let now = Utc::now();
+            match classify(&error, queued.attempts, now) {
+                Outcome::Retry { at, .. } => {
+                    let wait = (at - now).to_std().unwrap_or_default();
+                    tracing::info!(chat = chat.0, %error, ?wait, "a reply will be sent again");
+                    queue.not_before = Some(Instant::now() + wait);
+                    queue.waiting.push_front(queued);
+                }
+                _ => tracing::warn!(chat = chat.0, %error, "a reply could not be sent"),
+            }
+        }
+        drop(chats);
+        self.0.wake.notify_one();
+    }
+}
+
+impl Shared {
+    fn lock(&self) -> MutexGuard<'_, HashMap<i64, ChatQueue>> {
+        self.chats.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Whether any chat has a message still to send.
+    fn has_waiting(&self) -> bool {
+        self.lock().values().any(|queue| !queue.waiting.is_empty())
+    }
+}
+
+impl ChatQueue {
+    fn new(is_group: bool) -> ChatQueue {
+        ChatQueue {
+            is_group,
+            waiting: VecDeque::new(),
+            in_flight: false,
+            not_before: None,
+            accepted: VecDeque::new(),
+            told_to_wait: false,
+        }
+    }
+}
+
+async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<(), RequestError> {
+    let result = match what {
+        Outgoing::Send(reply) => {
+            let mut request = bot.send_message(chat, &reply.text);
+            request.parse_mode = reply.html.then_some(ParseMode::Html);
+            request.reply_markup = reply.keyboard.clone().map(Into::into);
+            request.await.map(drop)
+        }
+        Outgoing::Edit { message_id, reply } => {
+            let mut request = bot.edit_message_text(chat, *message_id, &reply.text);
+            request.parse_mode = reply.html.then_some(ParseMode::Html);
+            request.reply_markup = reply.keyboard.clone();
+            request.await.map(drop)
+        }
+        Outgoing::RemoveButtons { message_id } => {
+            bot.edit_message_reply_markup(chat, *message_id).await.map(drop)
+        }
+    };
+    match result {
+        // The same page twice, or buttons already gone: nothing to change is not a failure.
+        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+        other => other,
+    }
+}

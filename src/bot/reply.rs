@@ -1,0 +1,57 @@
+//! What a handler answers: messages for the chat it came from, or changes to the bot's own
+//! messages there. Handlers build these values; `outgoing` sends them, in one place.
+
+use teloxide::types::{InlineKeyboardMarkup, MessageId};
+
+/// One message: plain text or HTML, with optional buttons.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Reply {
+    pub text: String,
+    pub html: bool,
+    pub keyboard: Option<InlineKeyboardMarkup>,
+}
+
+impl Reply {
+    /// A message in HTML (the caller escaped what it quotes).
+    pub fn html(text: impl Into<String>) -> Reply {
+        Reply { text: text.into(), html: true, keyboard: None }
+    }
+
+    pub fn with_keyboard(self, keyboard: InlineKeyboardMarkup) -> Reply {
+        Reply { keyboard: Some(keyboard), ..self }
+    }
+}
+
+impl From<String> for Reply {
+    /// A plain-text message.
+    fn from(text: String) -> Reply {
+        Reply { text, html: false, keyboard: None }
+    }
+}
+
+/// A request to Telegram that a person is waiting for.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Outgoing {
+    Send(Reply),
+    /// Replaces the text and buttons of one of the bot's messages (a page turned).
+    Edit {
+        message_id: MessageId,
+        reply: Reply,
+    },
+    /// Takes the buttons off one of the bot's messages (a preview that was answered).
+    RemoveButtons {
+        message_id: MessageId,
+    },
+}
+
+impl From<Reply> for Outgoing {
+    fn from(reply: Reply) -> Outgoing {
+        Outgoing::Send(reply)
+    }
+}
+
+impl From<String> for Outgoing {
+    fn from(text: String) -> Outgoing {
+        Outgoing::Send(text.into())
+    }
+}
