@@ -141,6 +141,9 @@ fn new_reminder(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<N
     let (schedule, next) =
         plan_reminder(when, window, entry.urgent, now, rules.timezone, rules.quiet_hours, 1).map_err(
             |refusal| match refusal {
+                ReminderRefusal::TooFrequent { cron } => format!(
+                    "the cron expression {cron:?} fires more than once an hour; give it one fixed second and one fixed minute, e.g. \"0 30 17 * * *\""
+                ),
                 ReminderRefusal::Window(error) => error.to_string(),
                 ReminderRefusal::QuietHours { time, quiet } => {
                     format!(

@@ -108,6 +108,42 @@ text = "Sai chủ đề"
     assert_eq!(reminders(&store).await, 0, "nothing was written");
 }
 
+#[tokio::test]
+async fn a_cron_entry_firing_more_than_once_an_hour_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        r#"
+[[reminder]]
+key = "hourly"
+when = "\"0 0 * * * *\""
+topic = "general"
+urgent = true
+text = "Mỗi giờ một lần: được phép"
+
+[[reminder]]
+key = "half-hourly"
+when = "\"0 */30 8-17 * * *\""
+topic = "general"
+text = "Mỗi nửa giờ: quá dày"
+"#,
+    )
+    .unwrap();
+    let error = import(&plan, &store, &ward_rules(&topics), Utc::now()).await.unwrap_err();
+    let ImportError::Invalid(problems) = error else { panic!("{error}") };
+    assert_eq!(
+        problems,
+        [
+            "reminder 2 (half-hourly): the cron expression \"0 */30 8-17 * * *\" fires more than once an hour; \
+          give it one fixed second and one fixed minute, e.g. \"0 30 17 * * *\""
+        ]
+    );
+    assert_eq!(reminders(&store).await, 0, "nothing was written");
+}
+
 #[test]
 fn the_binary_imports_a_plan_and_reports_what_it_did() {
     let dir = tempfile::tempdir().unwrap();
