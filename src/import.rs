@@ -1,17 +1,18 @@
 //! `loa import <plan.toml>`: loads a ward's recurring reminders in one go. Every entry is
-//! checked by the rules `/remind` applies before anything is written; entries are keyed, so
-//! importing the same plan twice creates nothing new.
+//! checked by the rules `/remind` applies before anything is written, except that an entry whose
+//! campaign window has ended is left out with a note; entries are keyed, so importing the same
+//! plan twice creates nothing new.
 
 use std::{collections::HashSet, path::Path};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Tz;
 use serde::Deserialize;
 
 use crate::{
     domain::{
-        AreaCode, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window, max_body_len,
-        parse_date, plan_reminder,
+        AreaCode, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window, WindowError,
+        max_body_len, parse_date, plan_reminder,
     },
     error::Error,
     store::{NewReminder, Store},
@@ -50,6 +51,18 @@ pub struct ImportReport {
     pub created: Vec<(String, i64)>,
     /// Keys already imported before, left as they are.
     pub existing: Vec<String>,
+    /// Keys left out, with why: `its window ended on 2027-08-31`.
+    pub skipped: Vec<(String, String)>,
+}
+
+/// A plan checked against the rules: what to write, and what is left out.
+#[derive(Debug)]
+pub struct CheckedPlan {
+    /// Every valid entry whose window is still open, in the plan's order.
+    pub entries: Vec<NewReminder>,
+    /// Keys of the entries whose campaign is over, with why: last year's summer campaign in a
+    /// plan kept from year to year is not a mistake, just nothing to do.
+    pub skipped: Vec<(String, String)>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -77,11 +90,10 @@ pub async fn import(
     rules: &Rules<'_>,
     now: DateTime<Utc>,
 ) -> Result<ImportReport, ImportError> {
-    let plan: Plan = toml::from_str(&std::fs::read_to_string(path)?)?;
-    let entries = validate(plan, rules, now).map_err(ImportError::Invalid)?;
-    let ids = store.import_reminders(&entries, now).await?;
-    let mut report = ImportReport::default();
-    for (entry, id) in entries.into_iter().zip(ids) {
+    let plan = check_plan(&std::fs::read_to_string(path)?, rules, now)?;
+    let ids = store.import_reminders(&plan.entries, now).await?;
+    let mut report = ImportReport { skipped: plan.skipped, ..ImportReport::default() };
+    for (entry, id) in plan.entries.into_iter().zip(ids) {
         let key = entry.import_key.expect("every plan entry has a key");
         match id {
             Some(id) => report.created.push((key, id)),
@@ -91,26 +103,37 @@ pub async fn import(
     Ok(report)
 }
 
-/// Checks every entry, collecting every problem, so that one run shows them all.
-fn validate(plan: Plan, rules: &Rules, now: DateTime<Utc>) -> Result<Vec<NewReminder>, Vec<String>> {
+/// Reads a plan and checks every entry against `rules` as of `now`, without touching the
+/// database. Every problem is collected, so that one run shows them all.
+pub fn check_plan(text: &str, rules: &Rules, now: DateTime<Utc>) -> Result<CheckedPlan, ImportError> {
+    let plan: Plan = toml::from_str(text)?;
     let mut problems = Vec::new();
     let mut keys = HashSet::new();
-    let mut entries = Vec::new();
+    let mut checked = CheckedPlan { entries: Vec::new(), skipped: Vec::new() };
     for (index, entry) in plan.reminders.into_iter().enumerate() {
         let place = format!("reminder {} ({})", index + 1, entry.key);
         if !keys.insert(entry.key.clone()) {
             problems.push(format!("{place}: the key is used twice"));
             continue;
         }
-        match new_reminder(entry, rules, now) {
-            Ok(new) => entries.push(new),
+        let key = entry.key.clone();
+        match check_entry(entry, rules, now) {
+            Ok(Checked::Import(new)) => checked.entries.push(new),
+            Ok(Checked::Ended(to)) => checked.skipped.push((key, format!("its window ended on {to}"))),
             Err(problem) => problems.push(format!("{place}: {problem}")),
         }
     }
-    if problems.is_empty() { Ok(entries) } else { Err(problems) }
+    if problems.is_empty() { Ok(checked) } else { Err(ImportError::Invalid(problems)) }
 }
 
-fn new_reminder(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<NewReminder, String> {
+/// What checking one valid entry found.
+enum Checked {
+    Import(NewReminder),
+    /// The entry's window ended on this date, before today.
+    Ended(NaiveDate),
+}
+
+fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Checked, String> {
     let when = When::parse(&entry.when).map_err(|error| error.to_string())?;
     if rules.topics.get(&entry.topic).is_none() {
         let known: Vec<&str> = rules.topics.all().iter().map(|t| t.slug.as_str()).collect();
@@ -138,24 +161,32 @@ fn new_reminder(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<N
     if body.encode_utf16().count() > max {
         return Err(format!("the text is longer than {max} characters"));
     }
-    let (schedule, next) =
-        plan_reminder(when, window, entry.urgent, now, rules.timezone, rules.quiet_hours, 1).map_err(
-            |refusal| match refusal {
-                ReminderRefusal::Window(error) => error.to_string(),
-                ReminderRefusal::QuietHours { time, quiet } => {
-                    format!(
-                        "fires at {} within quiet hours ({quiet}); mark it urgent or move it",
-                        time.format("%H:%M")
-                    )
-                }
-                ReminderRefusal::NeverInWindow => "no fire falls between from and to".into(),
-            },
-        )?;
-    Ok(NewReminder {
+    let planned = plan_reminder(when, window, entry.urgent, now, rules.timezone, rules.quiet_hours, 1);
+    if let Err(ReminderRefusal::Window(WindowError::EndsInPast { to, .. })) = planned {
+        return Ok(Checked::Ended(to));
+    }
+    let (schedule, next) = planned.map_err(refusal_problem)?;
+    Ok(Checked::Import(NewReminder {
         when: schedule.when.to_storage(),
         window,
         request: PostRequest { topic: entry.topic, areas, pin: entry.pin, urgent: entry.urgent, body },
         next_fire_at: next.first().copied(),
         import_key: Some(entry.key),
-    })
+    }))
+}
+
+fn refusal_problem(refusal: ReminderRefusal) -> String {
+    match refusal {
+        ReminderRefusal::TooFrequent { cron } => format!(
+            "the cron expression {cron:?} fires more than once an hour; give it one fixed second and one fixed minute, e.g. \"0 30 17 * * *\""
+        ),
+        ReminderRefusal::Window(error) => error.to_string(),
+        ReminderRefusal::QuietHours { time, quiet } => {
+            format!(
+                "fires at {} within quiet hours ({quiet}); mark it urgent or move it",
+                time.format("%H:%M")
+            )
+        }
+        ReminderRefusal::NeverInWindow => "no fire falls between from and to".into(),
+    }
 }

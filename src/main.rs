@@ -102,7 +102,15 @@ async fn import(plan: &Path, settings: &Settings) -> ExitCode {
             for key in &report.existing {
                 println!("already imported: {key}");
             }
-            println!("{} created, {} already present", report.created.len(), report.existing.len());
+            for (key, reason) in &report.skipped {
+                println!("skipped {key}: {reason}");
+            }
+            println!(
+                "{} created, {} already present, {} skipped",
+                report.created.len(),
+                report.existing.len(),
+                report.skipped.len()
+            );
             ExitCode::SUCCESS
         }
         Err(error) => {

@@ -56,6 +56,25 @@ async fn the_example_plan_imports_once_and_a_second_import_creates_nothing() {
 }
 
 #[tokio::test]
+async fn entries_whose_window_has_ended_are_skipped_with_a_note() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    // Friday 2027-10-01 in Hà Nội: the summer campaigns ended on 31 August.
+    let now = Ho_Chi_Minh.with_ymd_and_hms(2027, 10, 1, 12, 0, 0).unwrap().with_timezone(&Utc);
+
+    let report =
+        import(std::path::Path::new("examples/plan.toml"), &store, &ward_rules(&topics), now).await.unwrap();
+    assert_eq!(report.created.len(), 7);
+    assert!(report.existing.is_empty());
+    let ended = |key: &str| (key.to_owned(), "its window ended on 2027-08-31".to_owned());
+    assert_eq!(report.skipped, [ended("sot-xuat-huyet-he"), ended("tay-chan-mieng-he")]);
+    assert_eq!(reminders(&store).await, 7);
+    let this_friday = Ho_Chi_Minh.with_ymd_and_hms(2027, 10, 1, 17, 30, 0).unwrap();
+    assert_eq!(next_fire(&store, "rac-tdp5").await, this_friday.timestamp_millis());
+}
+
+#[tokio::test]
 async fn a_plan_with_errors_lists_them_all_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(&dir).await;
@@ -108,11 +127,65 @@ text = "Sai chủ đề"
     assert_eq!(reminders(&store).await, 0, "nothing was written");
 }
 
+#[tokio::test]
+async fn a_cron_entry_firing_more_than_once_an_hour_is_a_problem() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        r#"
+[[reminder]]
+key = "hourly"
+when = "\"0 0 * * * *\""
+topic = "general"
+urgent = true
+text = "Mỗi giờ một lần: được phép"
+
+[[reminder]]
+key = "half-hourly"
+when = "\"0 */30 8-17 * * *\""
+topic = "general"
+text = "Mỗi nửa giờ: quá dày"
+"#,
+    )
+    .unwrap();
+    let error = import(&plan, &store, &ward_rules(&topics), Utc::now()).await.unwrap_err();
+    let ImportError::Invalid(problems) = error else { panic!("{error}") };
+    assert_eq!(
+        problems,
+        [
+            "reminder 2 (half-hourly): the cron expression \"0 */30 8-17 * * *\" fires more than once an hour; \
+          give it one fixed second and one fixed minute, e.g. \"0 30 17 * * *\""
+        ]
+    );
+    assert_eq!(reminders(&store).await, 0, "nothing was written");
+}
+
 #[test]
 fn the_binary_imports_a_plan_and_reports_what_it_did() {
     let dir = tempfile::tempdir().unwrap();
     let plan = dir.path().join("plan.toml");
-    std::fs::write(&plan, "[[reminder]]\nkey = \"rac\"\nwhen = \"t2,t4,t6@17:30\"\ntopic = \"waste\"\nareas = [\"5\"]\ntext = \"Mang rác ra\"\n").unwrap();
+    std::fs::write(
+        &plan,
+        r#"
+[[reminder]]
+key = "rac"
+when = "t2,t4,t6@17:30"
+topic = "waste"
+areas = ["5"]
+text = "Mang rác ra"
+
+[[reminder]]
+key = "tet-2020"
+when = "daily@08:00"
+topic = "general"
+to = "2020-01-31"
+text = "Chúc mừng năm mới"
+"#,
+    )
+    .unwrap();
     let run = || {
         Command::new(env!("CARGO_BIN_EXE_loa"))
             .args(["import", plan.to_str().unwrap()])
@@ -125,9 +198,11 @@ fn the_binary_imports_a_plan_and_reports_what_it_did() {
     };
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
-    assert!(String::from_utf8_lossy(&first.stdout).contains("1 created, 0 already present"));
+    let stdout = String::from_utf8_lossy(&first.stdout);
+    assert!(stdout.contains("skipped tet-2020: its window ended on 2020-01-31\n"), "{stdout}");
+    assert!(stdout.contains("1 created, 0 already present, 1 skipped"), "{stdout}");
     let second = run();
-    assert!(String::from_utf8_lossy(&second.stdout).contains("0 created, 1 already present"));
+    assert!(String::from_utf8_lossy(&second.stdout).contains("0 created, 1 already present, 1 skipped"));
 
     let broken = dir.path().join("broken.toml");
     std::fs::write(&broken, "[[reminder]]\nkey = 1\n").unwrap();

@@ -30,7 +30,7 @@ impl AreaCode {
         if let Some(bad) = upper.chars().find(|c| !(c.is_ascii_alphanumeric() || *c == '-')) {
             return Err(AreaError::BadCharacter(bad));
         }
-        let code = upper.strip_prefix(Self::PREFIX).unwrap_or(&upper).trim_start_matches('-');
+        let code = Self::without_prefixes(&upper);
         if !code.chars().any(|c| c.is_ascii_alphanumeric()) {
             return Err(AreaError::Empty);
         }
@@ -42,6 +42,19 @@ impl AreaCode {
             Err(_) => code.to_owned(),
         };
         Ok(AreaCode(code))
+    }
+
+    /// The code after every leading `TDP` and dash: `TDP-5`, `-TDP5` and `TDPTDP5` all name area
+    /// 5. Stripping until nothing is left to strip makes a parsed code parse back as itself.
+    fn without_prefixes(mut code: &str) -> &str {
+        loop {
+            let rest = code.trim_start_matches('-');
+            let rest = rest.strip_prefix(Self::PREFIX).unwrap_or(rest);
+            if rest.len() == code.len() {
+                return code;
+            }
+            code = rest;
+        }
     }
 
     /// Rebuilds a code read back from the database, where it was stored normalised.
@@ -91,6 +104,19 @@ mod tests {
         }
         assert_eq!(code("tdp5a"), "5A");
         assert_eq!(code("khu-b"), "KHU-B");
+    }
+
+    #[test]
+    fn a_parsed_code_parses_back_as_itself() {
+        // Found by tests/fuzz_parsers.rs: "tdptdp" gave the code "TDP", which read back as empty.
+        assert_eq!(AreaCode::parse("tdptdp"), Err(AreaError::Empty));
+        for input in ["tdptdp5", "-tdp5", "TDP-TDP-05", "--tdp--5"] {
+            assert_eq!(code(input), "5", "{input}");
+        }
+        for input in ["tdptdp5a", "0-tdp", "khu-b", "12A"] {
+            let once = code(input);
+            assert_eq!(code(&once), once, "{input}");
+        }
     }
 
     #[test]

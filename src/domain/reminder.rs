@@ -8,6 +8,11 @@ use super::{QuietHours, Schedule, When, Window, WindowError};
 /// Why a reminder is refused.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ReminderRefusal {
+    /// A cron expression (its source) with fires less than an hour apart: a reminder that floods
+    /// the ward. Daily, weekly and monthly schedules never are.
+    TooFrequent {
+        cron: String,
+    },
     Window(WindowError),
     /// A non-urgent reminder would fire at `time`, inside quiet hours.
     QuietHours {
@@ -18,7 +23,8 @@ pub enum ReminderRefusal {
     NeverInWindow,
 }
 
-/// Checks a new reminder and returns its schedule with its next `shown` fires after `now`.
+/// Checks a new reminder and returns its schedule with its next `shown` fires after `now`. A
+/// schedule that is never acceptable is refused before the rules that depend on the date.
 pub fn plan_reminder(
     when: When,
     window: Window,
@@ -28,6 +34,11 @@ pub fn plan_reminder(
     quiet: Option<QuietHours>,
     shown: usize,
 ) -> Result<(Schedule, Vec<DateTime<Utc>>), ReminderRefusal> {
+    if let When::Cron(cron) = &when
+        && !cron.fires_at_most_hourly()
+    {
+        return Err(ReminderRefusal::TooFrequent { cron: cron.source().to_owned() });
+    }
     let today = now.with_timezone(&zone).date_naive();
     Schedule::validate_window(window.from, window.to, today).map_err(ReminderRefusal::Window)?;
     let schedule = Schedule { when, from: window.from, to: window.to, skipped: Default::default() };
@@ -65,6 +76,25 @@ mod tests {
         let refused = plan_reminder(when.clone(), Window::default(), false, now(), Ho_Chi_Minh, quiet(), 3);
         assert!(matches!(refused, Err(ReminderRefusal::QuietHours { .. })));
         assert!(plan_reminder(when, Window::default(), true, now(), Ho_Chi_Minh, quiet(), 3).is_ok());
+    }
+
+    #[test]
+    fn a_cron_firing_more_than_once_an_hour_is_refused() {
+        let plan = |token: &str| {
+            let when = When::parse(token).unwrap();
+            plan_reminder(when, Window::default(), true, now(), Ho_Chi_Minh, quiet(), 3).map(|_| ())
+        };
+        for token in ["\"0 30 17 * * *\"", "\"0 0 * * * *\"", "daily@17:30", "t2,t4@08:00", "monthly-1@08:00"]
+        {
+            assert_eq!(plan(token), Ok(()), "{token}");
+        }
+        for expr in ["* * * * * *", "0 */30 * * * *", "0,30 0 8 * * *"] {
+            assert_eq!(
+                plan(&format!("\"{expr}\"")),
+                Err(ReminderRefusal::TooFrequent { cron: expr.into() }),
+                "{expr}"
+            );
+        }
     }
 
     #[test]

@@ -33,6 +33,7 @@ pub async fn remind(official: &Official, args: &str, ctx: &Context) -> Result<St
         plan_reminder(when, window, request.urgent, now, ctx.timezone, ctx.quiet_hours, SHOWN_FIRES);
     let (schedule, next) = match planned {
         Ok(planned) => planned,
+        Err(ReminderRefusal::TooFrequent { cron }) => return Ok(texts::too_frequent(lang, &cron)),
         Err(ReminderRefusal::Window(error)) => return Ok(texts::window_error(lang, &error)),
         Err(ReminderRefusal::QuietHours { time, quiet }) => {
             return Ok(texts::quiet_hours_refusal(lang, time, quiet, true));

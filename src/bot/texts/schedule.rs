@@ -108,6 +108,19 @@ fn day(date: NaiveDate) -> String {
     date.format("%d/%m/%Y").to_string()
 }
 
+/// A cron expression whose fires are less than an hour apart.
+pub fn too_frequent(lang: Lang, cron: &str) -> String {
+    let problem = match lang {
+        Lang::Vi => format!(
+            "Lời nhắc định kỳ chỉ được gửi tối đa một lần mỗi giờ; biểu thức cron «{cron}» gửi nhiều lần trong một giờ. Hãy chọn một giây và một phút cố định, ví dụ \"0 30 17 * * *\"."
+        ),
+        Lang::En => format!(
+            "A recurring reminder may be sent at most once an hour; the cron expression «{cron}» sends several times within an hour. Choose one fixed second and one fixed minute, e.g. \"0 30 17 * * *\"."
+        ),
+    };
+    format!("{problem} {}\n\n{}", nothing_saved(lang), remind_form(lang))
+}
+
 pub fn never_in_window(lang: Lang) -> String {
     let problem = match lang {
         Lang::Vi => "Không có lần nhắc nào rơi vào khoảng from=… to=… đã chọn.",

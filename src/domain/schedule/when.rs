@@ -234,7 +234,7 @@ impl CronExpr {
     }
 
     /// The source text, blanks normalised to single spaces, case as written.
-    pub(super) fn source(&self) -> &str {
+    pub fn source(&self) -> &str {
         &self.source
     }
 
@@ -265,13 +265,17 @@ impl CronExpr {
         matches!(self.cron.is_time_matching(instant), Ok(true))
     }
 
+    /// Whether no two fires are less than an hour apart on the wall clock. That holds exactly
+    /// when the seconds field allows one value and the minutes field one value: two seconds or
+    /// two minutes would mean two fires within one hour.
+    pub fn fires_at_most_hourly(&self) -> bool {
+        self.seconds().len() == 1 && self.minutes().len() == 1
+    }
+
     /// Every wall time of day at which the pattern fires, sorted: its hour, minute and second
     /// fields combine freely, whatever the date.
     pub(super) fn times_of_day(&self) -> Vec<NaiveTime> {
-        let pattern = &self.cron.pattern;
-        let hours: Vec<u32> = (0..24).filter(|h| matches!(pattern.hour_match(*h), Ok(true))).collect();
-        let minutes: Vec<u32> = (0..60).filter(|m| matches!(pattern.minute_match(*m), Ok(true))).collect();
-        let seconds: Vec<u32> = (0..60).filter(|s| matches!(pattern.second_match(*s), Ok(true))).collect();
+        let (hours, minutes, seconds) = (self.hours(), self.minutes(), self.seconds());
         let mut times = Vec::with_capacity(hours.len() * minutes.len() * seconds.len());
         for hour in &hours {
             for minute in &minutes {
@@ -281,6 +285,18 @@ impl CronExpr {
             }
         }
         times
+    }
+
+    fn hours(&self) -> Vec<u32> {
+        (0..24).filter(|h| matches!(self.cron.pattern.hour_match(*h), Ok(true))).collect()
+    }
+
+    fn minutes(&self) -> Vec<u32> {
+        (0..60).filter(|m| matches!(self.cron.pattern.minute_match(*m), Ok(true))).collect()
+    }
+
+    fn seconds(&self) -> Vec<u32> {
+        (0..60).filter(|s| matches!(self.cron.pattern.second_match(*s), Ok(true))).collect()
     }
 }
 
@@ -449,6 +465,20 @@ mod tests {
                 Err(WhenError::CronNeverFires(expr.into())),
                 "{expr}"
             );
+        }
+    }
+
+    #[test]
+    fn a_cron_fires_at_most_hourly_only_with_one_second_and_one_minute() {
+        let cron = |expr: &str| match When::parse(&format!("\"{expr}\"")) {
+            Ok(When::Cron(cron)) => cron,
+            other => panic!("{expr}: {other:?}"),
+        };
+        for expr in ["0 30 17 * * *", "0 0 * * * *", "15 45 8-17 * * Mon-Fri", "@daily", "@hourly"] {
+            assert!(cron(expr).fires_at_most_hourly(), "{expr}");
+        }
+        for expr in ["* * * * * *", "0 */30 * * * *", "0,30 0 8 * * *", "0 * 8 * * *", "*/10 0 8 * * *"] {
+            assert!(!cron(expr).fires_at_most_hourly(), "{expr}");
         }
     }
 
