@@ -14,7 +14,7 @@ use crate::{
     delivery::{OutboxSignal, SharedPacer, Worker},
     domain::TopicCatalog,
     error::Result,
-    scheduler::Scheduler,
+    scheduler::{ScheduleSignal, Scheduler},
     store::Store,
     supervisor::Health,
 };
@@ -71,12 +71,14 @@ pub async fn run(
     let worker = worker.run(shutdown.clone(), health.worker.clone());
     let worker = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(worker, shutdown.clone())));
 
+    let schedule = ScheduleSignal::default();
     let scheduler = Scheduler {
         store: store.clone(),
         clock: clock.clone(),
         timezone: settings.timezone,
         catchup: settings.catchup,
         outbox: outbox.clone(),
+        changed: schedule.clone(),
     };
     let scheduler = scheduler.run(shutdown.clone(), health.scheduler.clone());
     let scheduler = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(scheduler, shutdown.clone())));
@@ -88,6 +90,7 @@ pub async fn run(
         timezone: settings.timezone,
         clock,
         outbox,
+        schedule,
         replies,
         quiet_hours: settings.quiet_hours,
     });

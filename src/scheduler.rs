@@ -1,6 +1,8 @@
-//! The clock: turns reminders' due fires into broadcasts. tokio-cron-scheduler ticks every
-//! second; everything about a schedule (its rule, its next fire) lives in SQLite, so a restart
-//! loses nothing and a second tick finds nothing more to do.
+//! The clock: turns reminders' due fires into broadcasts. The scheduler sleeps until the
+//! earliest stored next fire (woken early when a reminder is created or changed), so a fire
+//! goes out at its moment; tokio-cron-scheduler drives the periodic work — a safety tick every
+//! second, and housekeeping every minute. Everything about a schedule (its rule, its next
+//! fire) lives in SQLite, so a restart loses nothing and a second tick finds nothing more to do.
 
 use std::{ops::AddAssign, sync::Arc};
 
@@ -21,8 +23,9 @@ use crate::{
 
 /// A fire sent this long after its time is marked late in reports (catch-up after downtime).
 const LATE_AFTER: Duration = Duration::minutes(1);
-/// Due reminders are planned and written this many at a time, one transaction each batch.
-const BATCH: u32 = 500;
+/// Due reminders are planned and written this many at a time, one transaction each batch, and
+/// the worker is woken after each: the first fires go out while later ones are still written.
+const BATCH: u32 = 100;
 
 pub struct Scheduler {
     pub store: Store,
@@ -31,6 +34,18 @@ pub struct Scheduler {
     /// Fires missed by at most this long are still sent, once.
     pub catchup: Duration,
     pub outbox: OutboxSignal,
+    /// Rung when a reminder is created or changed, so that its next fire is waited for.
+    pub changed: ScheduleSignal,
+}
+
+/// Tells the scheduler that reminders changed. Cheap to clone.
+#[derive(Clone, Default)]
+pub struct ScheduleSignal(Arc<Notify>);
+
+impl ScheduleSignal {
+    pub fn changed(&self) {
+        self.0.notify_one();
+    }
 }
 
 /// A reminder's rule, rebuilt from what the store keeps.
@@ -105,37 +120,60 @@ impl Scheduler {
         FirePlan { reminder_id: reminder.id, due, send, missed, next }
     }
 
-    /// Catches up at start-up, then ticks every second until `shutdown`; also purges expired
-    /// drafts every minute. Supervised: a failed tick is retried with backoff, and after five
-    /// minutes of failures the error is returned.
+    /// Catches up at start-up, then fires each reminder at its moment until `shutdown`; also
+    /// purges expired drafts every minute. Supervised: a failed tick is retried with backoff,
+    /// and after five minutes of failures the error is returned.
     pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
         let mut supervisor = Supervisor::new("scheduler", health);
         let Some(caught_up) = supervisor.retry(&shutdown, || self.tick()).await? else { return Ok(()) };
         tracing::info!(broadcasts = caught_up.broadcasts, missed = caught_up.missed, "scheduler ready");
-        let tick = Arc::new(Notify::new());
+        let safety_tick = Arc::new(Notify::new());
         let housekeeping = Arc::new(Notify::new());
         let mut cron = JobScheduler::new().await?;
-        cron.add(notify_job("* * * * * *", &tick)?).await?;
+        // Also what moves a test's hand-set clock along.
+        cron.add(notify_job("* * * * * *", &safety_tick)?).await?;
         cron.add(notify_job("0 * * * * *", &housekeeping)?).await?;
         cron.start().await?;
         let ended = loop {
-            tokio::select! {
-                _ = tick.notified() => match self.tick().await {
-                    Ok(_) => supervisor.succeeded(),
-                    Err(error) => if let Err(gave_up) = supervisor.failed(error, &shutdown).await {
-                        break Err(gave_up);
-                    },
+            let until_next_fire = match self.until_next_fire().await {
+                Ok(wait) => wait,
+                Err(error) => match supervisor.failed(error, &shutdown).await {
+                    Ok(()) => continue,
+                    Err(gave_up) => break Err(gave_up),
                 },
+            };
+            let tick = tokio::select! {
+                _ = tokio::time::sleep(until_next_fire.unwrap_or_default()), if until_next_fire.is_some() => true,
+                _ = safety_tick.notified() => true,
+                _ = self.changed.0.notified() => false,
                 _ = housekeeping.notified() => {
                     if let Err(error) = self.store.purge_expired_drafts(self.clock.now()).await {
                         tracing::warn!(%error, "could not purge expired drafts");
                     }
+                    false
                 }
                 _ = shutdown.cancelled() => break Ok(()),
+            };
+            if !tick {
+                continue;
+            }
+            match self.tick().await {
+                Ok(_) => supervisor.succeeded(),
+                Err(error) => {
+                    if let Err(gave_up) = supervisor.failed(error, &shutdown).await {
+                        break Err(gave_up);
+                    }
+                }
             }
         };
         cron.shutdown().await?;
         ended
+    }
+
+    /// How long until the earliest stored fire (zero if it is due); `None` if none is stored.
+    async fn until_next_fire(&self) -> Result<Option<std::time::Duration>> {
+        let next = self.store.next_fire_at().await?;
+        Ok(next.map(|at| (at - self.clock.now()).to_std().unwrap_or_default()))
     }
 }
 

@@ -31,6 +31,7 @@ use crate::{
     delivery::OutboxSignal,
     domain::{Lang, QuietHours, TopicCatalog},
     error::{Error, Result},
+    scheduler::ScheduleSignal,
     store::{ChatInfo, ChatKind, Store},
 };
 
@@ -43,6 +44,8 @@ pub struct Context {
     pub clock: Arc<dyn Clock>,
     /// Wakes the delivery worker when new work is written.
     pub outbox: OutboxSignal,
+    /// Wakes the scheduler when a reminder is created or changed.
+    pub schedule: ScheduleSignal,
     /// Every message to a person leaves through here.
     pub replies: ReplyQueue,
     pub quiet_hours: Option<QuietHours>,

@@ -217,6 +217,15 @@ impl Store {
         Ok(row.map(Reminder::from))
     }
 
+    /// The earliest next fire of the active reminders.
+    pub async fn next_fire_at(&self) -> Result<Option<DateTime<Utc>>> {
+        let next: Option<i64> =
+            sqlx::query_scalar("SELECT min(next_fire_at) FROM reminders WHERE status = 'active'")
+                .fetch_one(&self.pool)
+                .await?;
+        Ok(next.map(from_millis))
+    }
+
     /// Active reminders whose next fire has come, soonest first.
     pub async fn due_reminders(&self, now: DateTime<Utc>, limit: u32) -> Result<Vec<Reminder>> {
         let rows: Vec<ReminderRow> = sqlx::query_as(concat!(

@@ -135,6 +135,7 @@ impl TestApp {
             timezone: chrono_tz::Asia::Ho_Chi_Minh,
             catchup: loa::domain::parse_duration(&self.options.catchup).unwrap(),
             outbox: Default::default(),
+            changed: Default::default(),
         }
     }
 

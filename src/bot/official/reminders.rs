@@ -48,6 +48,7 @@ pub async fn remind(official: &Official, args: &str, ctx: &Context) -> Result<St
         import_key: None,
     };
     let id = ctx.store.create_reminder(&new, official.user, now).await?;
+    ctx.schedule.changed();
     let topic = ctx.topics.get(&request.topic).map(|t| t.name(lang)).unwrap_or(&request.topic);
     Ok(texts::reminder_created(
         lang,
@@ -107,6 +108,7 @@ pub async fn change(official: &Official, args: &str, change: Change, ctx: &Conte
         }
     };
     ctx.store.update_reminder(id, status, next, None, official.user, now).await?;
+    ctx.schedule.changed();
     Ok(texts::reminder_status_changed(lang, id, status, next, ctx.timezone))
 }
 
@@ -152,5 +154,6 @@ pub async fn skip(official: &Official, args: &str, ctx: &Context) -> Result<Stri
         reminder.status
     };
     ctx.store.update_reminder(id, status, next, Some(day), official.user, now).await?;
+    ctx.schedule.changed();
     Ok(texts::skip_added(lang, id, day, next, ctx.timezone))
 }
