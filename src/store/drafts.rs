@@ -139,7 +139,8 @@ impl Store {
         .fetch_one(&mut *tx)
         .await?;
         let recipients = sqlx::query(concat!(
-            "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, c.id, ?4, ?5 ",
+            "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at, parked)
+             SELECT ?3, c.id, ?4, ?5, ?5 > ?6 ",
             recipients!()
         ))
         .bind(&topic)
@@ -147,6 +148,7 @@ impl Store {
         .bind(broadcast_id)
         .bind(urgent)
         .bind(not_before)
+        .bind(millis(now))
         .execute(&mut *tx)
         .await?
         .rows_affected();

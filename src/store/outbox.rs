@@ -92,6 +92,7 @@ impl Store {
         quiet: bool,
     ) -> Result<Vec<Job>> {
         let mut tx = self.begin_write().await?;
+        unpark_due(&mut tx, now).await?;
         let fetch = (limit + busy.len()) as i64;
         let mut jobs = claimable_amendments(&mut tx, now, fetch).await?;
         jobs.extend(claimable_sends(&mut tx, now, fetch, quiet).await?);
@@ -199,18 +200,19 @@ async fn claimable_sends(
     urgent_only: bool,
 ) -> Result<Vec<Job>> {
     // Only the head of each chat's queue is a candidate, so that one busy chat's backlog
-    // cannot fill a claim and starve every other chat. The scan follows `deliveries_queue` and
-    // stops at the limit (urgent rows come first in it, so `urgent_only` stops at the first
-    // other one); CROSS JOIN keeps SQLite from scanning `broadcasts` for every row. A recalled
-    // broadcast's rows are cancelled by the recall; the check here is the last guard.
+    // cannot fill a claim and starve every other chat. The scan follows `deliveries_queue`
+    // (parked rows are not in it) and stops at the limit; `urgent >= 1` makes it a range of
+    // that index, so in quiet hours the held rows are not even read. CROSS JOIN keeps SQLite
+    // from scanning `broadcasts` for every row. A recalled broadcast's rows are cancelled by
+    // the recall; the check here is the last guard.
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.revision, b.pin, c.lang, c.kind,
                 NULL, 'send'
          FROM deliveries d
          CROSS JOIN broadcasts b ON b.id = d.broadcast_id
          LEFT JOIN chats c ON c.id = d.chat_id
-         WHERE d.state = 'pending' AND d.next_attempt_at <= ?1 AND b.recalled_at IS NULL
-           AND (?3 = 0 OR d.urgent = 1)
+         WHERE d.state = 'pending' AND d.parked = 0 AND d.next_attempt_at <= ?1 AND b.recalled_at IS NULL
+           AND d.urgent >= ?3
            AND NOT EXISTS (
                SELECT 1 FROM deliveries ahead
                WHERE ahead.chat_id = d.chat_id AND ahead.state = 'pending' AND ahead.next_attempt_at <= ?1
@@ -225,6 +227,17 @@ async fn claimable_sends(
     .fetch_all(conn)
     .await?;
     Ok(rows.into_iter().map(job_from_row).collect())
+}
+
+/// Parked deliveries whose time has come join the worker's queue.
+async fn unpark_due(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE deliveries SET parked = 0 WHERE state = 'pending' AND parked = 1 AND next_attempt_at <= ?1",
+    )
+    .bind(millis(now))
+    .execute(conn)
+    .await?;
+    Ok(())
 }
 
 async fn claimable_amendments(
@@ -359,7 +372,7 @@ async fn record_send(
         // A broadcast recalled while this send was in flight is not tried again.
         Outcome::Retry { error, at } => {
             sqlx::query(
-                "UPDATE deliveries SET next_attempt_at = ?3, last_error = ?4,
+                "UPDATE deliveries SET next_attempt_at = ?3, last_error = ?4, parked = ?3 > ?5,
                      state = CASE WHEN (SELECT recalled_at FROM broadcasts WHERE id = ?1) IS NULL
                                   THEN 'pending' ELSE 'cancelled' END
                  WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'",
@@ -368,6 +381,7 @@ async fn record_send(
             .bind(chat)
             .bind(millis(*at))
             .bind(error)
+            .bind(millis(now))
             .execute(&mut *conn)
             .await?;
         }
