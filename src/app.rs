@@ -79,6 +79,7 @@ pub async fn run(
         catchup: settings.catchup,
         outbox: outbox.clone(),
         changed: schedule.clone(),
+        keep_deliveries: settings.keep_deliveries,
     };
     let scheduler = scheduler.run(shutdown.clone(), health.scheduler.clone());
     let scheduler = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(scheduler, shutdown.clone())));

@@ -65,6 +65,11 @@ pub struct RawSettings {
     /// After downtime, reminder fires missed by at most this long are still sent (e.g. 30m, 2h, 0).
     #[arg(long = "catchup", env = "LOA_CATCHUP", default_value = "30m")]
     pub catchup: String,
+
+    /// Days that per-chat delivery records are kept; older ones are folded into per-announcement
+    /// totals, which reports still show.
+    #[arg(long = "keep-deliveries", env = "LOA_KEEP_DELIVERIES", default_value = "400")]
+    pub keep_deliveries: String,
 }
 
 /// Validated settings.
@@ -81,6 +86,7 @@ pub struct Settings {
     pub send_timeout: Duration,
     pub quiet_hours: Option<QuietHours>,
     pub catchup: chrono::Duration,
+    pub keep_deliveries: chrono::Duration,
 }
 
 /// Telegram's sending limits, as the delivery worker keeps them.
@@ -136,6 +142,7 @@ impl fmt::Debug for Settings {
             .field("send_timeout", &self.send_timeout)
             .field("quiet_hours", &self.quiet_hours)
             .field("catchup", &self.catchup)
+            .field("keep_deliveries", &self.keep_deliveries)
             .finish()
     }
 }
@@ -184,6 +191,9 @@ impl RawSettings {
                 problem: format!("{:?} is not a duration", self.catchup),
                 expected: "a duration such as 30m, 2h, 90s or 0",
             })?,
+            keep_deliveries: chrono::Duration::days(
+                positive("LOA_KEEP_DELIVERIES", &self.keep_deliveries)?.into(),
+            ),
         })
     }
 }
@@ -271,6 +281,7 @@ mod tests {
             send_timeout: "15".into(),
             quiet_hours: "22:00-06:00".into(),
             catchup: "30m".into(),
+            keep_deliveries: "400".into(),
         }
     }
 
@@ -320,6 +331,7 @@ mod tests {
             (RawSettings { send_timeout: "".into(), ..raw() }, "LOA_SEND_TIMEOUT"),
             (RawSettings { quiet_hours: "22-6".into(), ..raw() }, "LOA_QUIET_HOURS"),
             (RawSettings { catchup: "soon".into(), ..raw() }, "LOA_CATCHUP"),
+            (RawSettings { keep_deliveries: "0".into(), ..raw() }, "LOA_KEEP_DELIVERIES"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

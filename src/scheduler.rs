@@ -36,6 +36,8 @@ pub struct Scheduler {
     pub outbox: OutboxSignal,
     /// Rung when a reminder is created or changed, so that its next fire is waited for.
     pub changed: ScheduleSignal,
+    /// Deliveries older than this are folded into per-broadcast totals.
+    pub keep_deliveries: Duration,
 }
 
 /// Tells the scheduler that reminders changed. Cheap to clone.
@@ -121,7 +123,7 @@ impl Scheduler {
     }
 
     /// Catches up at start-up, then fires each reminder at its moment until `shutdown`; also
-    /// purges expired drafts every minute. Supervised: a failed tick is retried with backoff,
+    /// purges expired drafts every minute and folds old deliveries every hour. Supervised: a failed tick is retried with backoff,
     /// and after five minutes of failures the error is returned.
     pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
         let mut supervisor = Supervisor::new("scheduler", health);
@@ -129,10 +131,12 @@ impl Scheduler {
         tracing::info!(broadcasts = caught_up.broadcasts, missed = caught_up.missed, "scheduler ready");
         let safety_tick = Arc::new(Notify::new());
         let housekeeping = Arc::new(Notify::new());
+        let retention = Arc::new(Notify::new());
         let mut cron = JobScheduler::new().await?;
         // Also what moves a test's hand-set clock along.
         cron.add(notify_job("* * * * * *", &safety_tick)?).await?;
         cron.add(notify_job("0 * * * * *", &housekeeping)?).await?;
+        cron.add(notify_job("0 0 * * * *", &retention)?).await?;
         cron.start().await?;
         let ended = loop {
             let until_next_fire = match self.until_next_fire().await {
@@ -149,6 +153,12 @@ impl Scheduler {
                 _ = housekeeping.notified() => {
                     if let Err(error) = self.store.purge_expired_drafts(self.clock.now()).await {
                         tracing::warn!(%error, "could not purge expired drafts");
+                    }
+                    false
+                }
+                _ = retention.notified() => {
+                    if let Err(error) = self.fold_old_deliveries().await {
+                        tracing::warn!(%error, "could not fold old deliveries");
                     }
                     false
                 }
@@ -170,6 +180,17 @@ impl Scheduler {
         ended
     }
 
+    /// Folds deliveries older than `keep_deliveries` into per-broadcast totals; returns how
+    /// many broadcasts were folded.
+    pub async fn fold_old_deliveries(&self) -> Result<u64> {
+        let now = self.clock.now();
+        let folded = self.store.fold_deliveries_before(now - self.keep_deliveries, now).await?;
+        if folded > 0 {
+            tracing::info!(folded, "deliveries of old broadcasts folded into totals");
+        }
+        Ok(folded)
+    }
+
     /// How long until the earliest stored fire (zero if it is due); `None` if none is stored.
     async fn until_next_fire(&self) -> Result<Option<std::time::Duration>> {
         let next = self.store.next_fire_at().await?;
@@ -177,7 +198,7 @@ impl Scheduler {
     }
 }
 
-/// A cron job that only wakes the scheduler loop: ticks never overlap, and a slow tick
+/// A cron job that only wakes the scheduler loop: its work never overlaps, and a slow tick
 /// coalesces the ones that came meanwhile.
 fn notify_job(schedule: &str, notify: &Arc<Notify>) -> Result<Job> {
     let notify = notify.clone();

@@ -49,8 +49,11 @@ async fn confirming_does_not_depend_on_its_reply_getting_through() {
 
 #[tokio::test]
 async fn replies_during_a_broadcast_keep_telegrams_limits_and_all_arrive() {
+    // Here the fake shares a thread with the bot, so it stamps arrivals a few milliseconds late
+    // now and then; 29/s leaves room for that. The broadcast benchmark, with the fake in its own
+    // process, measures how close to 30/s Loa really runs.
     let app = TestApp::spawn_with(Options {
-        rate_global: 30,
+        rate_global: 29,
         rate_per_group_min: 20,
         rate_per_chat_sec: 1,
         ..Options::default()

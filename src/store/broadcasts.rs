@@ -47,6 +47,15 @@ pub struct BroadcastReport {
     /// Chats whose send was in flight when Loa died and was sent again: they may have the
     /// announcement twice.
     pub in_doubt: Vec<ChatFailure>,
+    /// Retention folded the per-chat rows away: what is left is counted here, without names.
+    pub folded: Option<FoldedCounts>,
+}
+
+/// What remains of deliveries folded by retention, beyond the totals in the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FoldedCounts {
+    pub failed: u64,
+    pub in_doubt: u64,
 }
 
 impl BroadcastReport {
@@ -87,10 +96,14 @@ fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
 /// What a `BroadcastSummary` is read from; the caller appends its `WHERE`/`ORDER BY`.
 macro_rules! select_summaries {
     () => {
-        "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late, b.recalled_at IS NOT NULL,
-                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent'),
-                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
-         FROM broadcasts b "
+        concat!(
+            "SELECT b.id, b.created_at, b.created_by, b.topic, b.areas, b.urgent, b.late,
+                    b.recalled_at IS NOT NULL, ",
+            delivered!(),
+            ", ",
+            total!(),
+            " FROM broadcasts b "
+        )
     };
 }
 
@@ -111,16 +124,25 @@ impl Store {
             .fetch_optional(&self.pool)
             .await?;
         let Some(summary) = summary.map(summary_from_row) else { return Ok(None) };
+        // Counts add what retention folded away (nothing, for a recent broadcast).
         let (pending, cancelled, pinned, pin_failed): (i64, i64, i64, i64) = sqlx::query_as(
-            "SELECT coalesce(sum(state IN ('pending', 'sending')), 0), coalesce(sum(state = 'cancelled'), 0),
-                    coalesce(sum(pinned = 1), 0), coalesce(sum(pinned = 0), 0)
+            "SELECT coalesce(sum(state IN ('pending', 'sending')), 0),
+                    coalesce(sum(state = 'cancelled'), 0)
+                        + coalesce((SELECT cancelled FROM folded_deliveries WHERE broadcast_id = ?1), 0),
+                    coalesce(sum(pinned = 1), 0)
+                        + coalesce((SELECT pinned FROM folded_deliveries WHERE broadcast_id = ?1), 0),
+                    coalesce(sum(pinned = 0), 0)
+                        + coalesce((SELECT pin_failed FROM folded_deliveries WHERE broadcast_id = ?1), 0)
              FROM deliveries WHERE broadcast_id = ?1",
         )
         .bind(id)
         .fetch_one(&self.pool)
         .await?;
         let (edited, deleted, amendments_pending): (i64, i64, i64) = sqlx::query_as(
-            "SELECT coalesce(sum(kind = 'edit' AND state = 'done'), 0), coalesce(sum(kind = 'delete' AND state = 'done'), 0),
+            "SELECT coalesce(sum(kind = 'edit' AND state = 'done'), 0)
+                        + coalesce((SELECT edited FROM folded_deliveries WHERE broadcast_id = ?1), 0),
+                    coalesce(sum(kind = 'delete' AND state = 'done'), 0)
+                        + coalesce((SELECT deleted FROM folded_deliveries WHERE broadcast_id = ?1), 0),
                     coalesce(sum(state IN ('pending', 'sending')), 0)
              FROM amendments WHERE broadcast_id = ?1",
         )
@@ -151,6 +173,11 @@ impl Store {
             id,
         )
         .await?;
+        let folded: Option<(i64, i64)> =
+            sqlx::query_as("SELECT failed, in_doubt FROM folded_deliveries WHERE broadcast_id = ?1")
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?;
         Ok(Some(BroadcastReport {
             summary,
             pending: pending as u64,
@@ -163,6 +190,8 @@ impl Store {
             amendments_pending: amendments_pending as u64,
             amendment_failures,
             in_doubt,
+            folded: folded
+                .map(|(failed, in_doubt)| FoldedCounts { failed: failed as u64, in_doubt: in_doubt as u64 }),
         }))
     }
 

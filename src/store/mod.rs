@@ -11,6 +11,22 @@ macro_rules! recipients {
     };
 }
 
+/// How many chats broadcast `b` reached: live deliveries plus those folded away by retention.
+macro_rules! delivered {
+    () => {
+        "((SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent')
+          + coalesce((SELECT sent FROM folded_deliveries f WHERE f.broadcast_id = b.id), 0))"
+    };
+}
+
+/// For how many chats broadcast `b` was meant, folded deliveries included.
+macro_rules! total {
+    () => {
+        "((SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id)
+          + coalesce((SELECT total FROM folded_deliveries f WHERE f.broadcast_id = b.id), 0))"
+    };
+}
+
 mod audit;
 mod broadcasts;
 mod chats;
@@ -18,6 +34,7 @@ mod drafts;
 mod officials;
 mod outbox;
 mod reminders;
+mod retention;
 mod subscriptions;
 
 use std::{str::FromStr, time::Duration};
@@ -27,7 +44,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use broadcasts::{Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure};
+pub use broadcasts::{
+    Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
+};
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
 pub use officials::{Appointment, Official, Removal};

@@ -130,14 +130,18 @@ struct ReminderRow {
 /// Every column a `Reminder` needs; `WHERE` clauses are appended by `concat!`.
 macro_rules! select_reminders {
     () => {
-        "SELECT r.id, r.created_by, r.schedule, r.window_from, r.window_to, r.topic, r.areas, r.pin, r.urgent,
-                r.body, r.status, r.next_fire_at, r.missed, r.last_missed_at,
-                (SELECT group_concat(day) FROM reminder_skips k WHERE k.reminder_id = r.id) AS skipped,
-                b.id AS last_broadcast, b.fire_at AS last_fire_at, b.late AS last_late,
-                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent') AS last_delivered,
-                (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id) AS last_total
-         FROM reminders r
-         LEFT JOIN broadcasts b ON b.id = (SELECT max(id) FROM broadcasts WHERE reminder_id = r.id) "
+        concat!(
+            "SELECT r.id, r.created_by, r.schedule, r.window_from, r.window_to, r.topic, r.areas, r.pin,
+                    r.urgent, r.body, r.status, r.next_fire_at, r.missed, r.last_missed_at,
+                    (SELECT group_concat(day) FROM reminder_skips k WHERE k.reminder_id = r.id) AS skipped,
+                    b.id AS last_broadcast, b.fire_at AS last_fire_at, b.late AS last_late, ",
+            delivered!(),
+            " AS last_delivered, ",
+            total!(),
+            " AS last_total
+             FROM reminders r
+             LEFT JOIN broadcasts b ON b.id = (SELECT max(id) FROM broadcasts WHERE reminder_id = r.id) "
+        )
     };
 }
 

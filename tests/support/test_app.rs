@@ -105,6 +105,7 @@ impl TestApp {
             send_timeout: self.options.send_timeout_secs.to_string(),
             quiet_hours: self.options.quiet_hours.clone(),
             catchup: self.options.catchup.clone(),
+            keep_deliveries: "400".into(),
         }
         .validate()
         .expect("test settings");
@@ -136,6 +137,7 @@ impl TestApp {
             catchup: loa::domain::parse_duration(&self.options.catchup).unwrap(),
             outbox: Default::default(),
             changed: Default::default(),
+            keep_deliveries: chrono::Duration::days(400),
         }
     }
 

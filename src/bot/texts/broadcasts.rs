@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use super::{areas_text, html, local};
 use crate::{
     domain::Lang,
-    store::{BroadcastReport, BroadcastSummary},
+    store::{BroadcastReport, BroadcastSummary, FoldedCounts},
 };
 
 pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
@@ -50,6 +50,8 @@ pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
 /// A delivery report, as Telegram HTML.
 pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
     let b = &report.summary;
+    let folded = report.folded.unwrap_or(FoldedCounts { failed: 0, in_doubt: 0 });
+    let failed = report.failed.len() as u64 + folded.failed;
     let mut text = match lang {
         Lang::Vi => format!(
             "<b>Thông báo #{}</b> — {} — {} — {}\nĐã gửi: {}/{}\nĐang chờ: {}\nLỗi: {}\n",
@@ -60,7 +62,7 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
             b.delivered,
             b.total,
             report.pending,
-            report.failed.len()
+            failed
         ),
         Lang::En => format!(
             "<b>Announcement #{}</b> — {} — {} — {}\nDelivered: {}/{}\nPending: {}\nFailed: {}\n",
@@ -71,7 +73,7 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
             b.delivered,
             b.total,
             report.pending,
-            report.failed.len()
+            failed
         ),
     };
     for failure in &report.failed {
@@ -114,6 +116,21 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
         for chat in &report.in_doubt {
             let _ = writeln!(text, "  • {} ({})", html(&chat.title), chat.chat_id);
         }
+    }
+    if folded.in_doubt > 0 {
+        let _ = writeln!(
+            text,
+            "{}: {}",
+            if lang == Lang::Vi { "Có thể đã nhận hai lần" } else { "May have arrived twice" },
+            folded.in_doubt
+        );
+    }
+    if report.folded.is_some() {
+        text.push_str(if lang == Lang::Vi {
+            "Chi tiết từng nhóm đã được gộp khi hết hạn lưu; còn lại số liệu tổng.\n"
+        } else {
+            "Per-chat details were folded when their keeping time ended; the totals remain.\n"
+        });
     }
     if b.recalled {
         text.push_str(if lang == Lang::Vi { "Đã thu hồi.\n" } else { "Recalled.\n" });
