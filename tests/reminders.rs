@@ -234,6 +234,19 @@ async fn a_resident_of_area_5_sees_both_reminders_with_upcoming_and_the_latest_a
 }
 
 #[tokio::test]
+async fn a_reminder_that_would_fire_more_than_once_an_hour_is_refused() {
+    let app = ward_with_waste_reminder(Options::default()).await;
+    for cron in ["\"* * * * * *\"", "\"0 */30 8-17 * * *\""] {
+        let reply = app.official_says(ADMIN_ID, &format!("/remind {cron} health urgent Kiểm tra"), 1).await;
+        assert!(reply[0].text.contains("tối đa một lần mỗi giờ"), "{cron}: {}", reply[0].text);
+    }
+    assert_eq!(count(&app, "SELECT count(*) FROM reminders").await, 1, "nothing stored");
+    let hourly = app.official_says(ADMIN_ID, "/remind \"0 0 8-17 * * *\" health Uống đủ nước", 1).await;
+    assert!(hourly[0].text.contains("Đã tạo lời nhắc #2"), "once an hour is allowed: {}", hourly[0].text);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn upcoming_shows_the_soonest_20_fires_of_all_reminders_together() {
     let app = ward_with_waste_reminder(Options::default()).await;
     // Three fires a day from the first reminder fill 20 lines on their own; a daily one read
