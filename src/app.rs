@@ -21,6 +21,8 @@ use crate::{
 
 /// How long one getUpdates call waits for updates before it is repeated.
 const POLL_TIMEOUT: Duration = Duration::from_secs(10);
+/// Workers that handle updates; a chat always goes to the same one.
+const UPDATE_WORKERS: i64 = 32;
 
 /// Runs the bot until `shutdown` is cancelled, or until the delivery worker or the scheduler
 /// gives up (then with its error). In-flight handlers finish before it returns. `health`
@@ -97,6 +99,11 @@ pub async fn run(
     });
     let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
         .dependencies(dptree::deps![context])
+        // A chat's updates are handled in order, by one worker. teloxide's default starts a
+        // worker (a task and a queue) per chat: a thousand groups joining at once would hold a
+        // thousand. Chats share a bounded set of workers instead; handlers only touch SQLite
+        // and queue their replies, so a few dozen keep up with any burst.
+        .distribution_function(|update| update.chat().map(|chat| chat.id.0.rem_euclid(UPDATE_WORKERS)))
         // Messages that are not for the bot (group chatter) are expected; nothing to log.
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
