@@ -1,0 +1,105 @@
+//! Reminder fires of the real `loa` binary against the fake Bot API server.
+//!
+//! ```sh
+//! cargo bench --bench reminders
+//! LOA_BENCH_RUNS=1 cargo bench --bench reminders
+//! LOA_BENCH_RATE_GLOBAL=30 cargo bench --bench reminders   # Loa's default overall rate, for information
+//! LOA_BENCH_LATENCY_MS=30 cargo bench --bench reminders    # the fake answers each sendMessage 30 ms late
+//! ```
+//!
+//! The scenario seeds a fresh SQLite file through the library: 1,000 groups, group i bound to
+//! area i and subscribed to one topic (the six topics in turn); then, with
+//! `Store::import_reminders` (one transaction), 10,000 active reminders with unique import keys.
+//! 1,000 of them, `due-<i>`, are due at the same instant D, the start of a minute in
+//! Asia/Ho_Chi_Minh: reminder i is `daily@HH:MM` at D's local time, on group i's topic, for area
+//! i only, so the first sendMessage to group i is reminder i's fire. The other 9,000 (daily,
+//! weekly, monthly and cron schedules at other times) are next due at least an hour after D, at
+//! the fire their own schedule gives, so they are spread over the following days and weeks.
+//!
+//! Then `target/release/loa` starts as a child process pointed at the fake on 127.0.0.1
+//! (environment cleared; LOA_QUIET_HOURS=off so that the result does not depend on the hour).
+//! The fake enforces no limits and answers at once (`LOA_BENCH_LATENCY_MS` adds latency to every
+//! sendMessage); Loa runs with LOA_RATE_GLOBAL=100000 so that its own pacing does not dominate
+//! (`LOA_BENCH_RATE_GLOBAL` sets another value, 30 being Loa's default). Latencies are the time
+//! the fake received a sendMessage, as wall-clock time, minus the instant the reminder was due:
+//! the fake stamps calls with an `Instant`, and one (Instant, wall clock) pair read as loa is
+//! spawned converts them.
+//!
+//! - **thousand**: D is the start of the first minute at least 25 s after the groups are seeded
+//!   (the import, a second or two, comes after; a run stops if it leaves loa less than 15 s);
+//!   loa starts, and the bench waits for D. For each of the 1,000 fires it takes the first
+//!   sendMessage to its group minus D. The table also shows the scheduler tick that made the
+//!   broadcasts (their `created_at`, the tick's `now`, minus D) and when the bench saw every
+//!   delivery recorded as sent (polled every 50 ms). Targets: p95 ≤ 300 ms, the slowest ≤ 500 ms
+//!   (a fire never sent counts as infinitely late). Checks: exactly 1,000 broadcasts, each a due
+//!   reminder's fire at D; each group received exactly one message and nobody else any; every
+//!   delivery recorded as sent with a message id; no other reminder fired or moved, and every
+//!   due reminder moved on to D + 1 day. Waiting for D takes 25 to 85 s a run; 3 runs by default
+//!   (`LOA_BENCH_RUNS`), each with a fresh ward and loa. The table shows every run and the median
+//!   of each figure; PASS/FAIL compares the worst run.
+//!
+//! For every loa process:
+//! - **Start-up to ready**: from spawning loa to the fake's first getUpdates call. By then loa has
+//!   read its settings, opened and migrated the database, called getMe, setMyCommands (three
+//!   times) and deleteWebhook, and spawned the delivery worker and the scheduler. The
+//!   scheduler's start-up catch-up runs in its own task and is not awaited before polling (here
+//!   it finds nothing due). Target: ≤ 1 s.
+//! - **Peak RSS**: the larger of loa's VmHWM at the end and its VmRSS sampled every 50 ms from
+//!   spawn to the end. Target: ≤ 50 MB.
+//! - **Exit**: loa exits with status 0 on SIGTERM.
+//!
+//! The process exits with status 1 if any target is missed.
+
+#[path = "../../tests/support/mod.rs"]
+mod support;
+
+#[path = "../common/mod.rs"]
+mod common;
+
+mod child;
+mod report;
+mod thousand;
+mod ward;
+
+use std::time::Duration;
+
+use child::Settings;
+use common::{runs_from_env, runtime};
+
+fn main() {
+    let settings = Settings {
+        rate_global: env_number("LOA_BENCH_RATE_GLOBAL", 100_000, 1),
+        latency: Duration::from_millis(env_number("LOA_BENCH_LATENCY_MS", 0, 0).into()),
+    };
+    let runtime = runtime();
+    println!(
+        "\nReminder fires, loa = {}\nfake: no limits, {} ms per sendMessage (LOA_BENCH_LATENCY_MS); \
+         loa: LOA_RATE_GLOBAL={} (LOA_BENCH_RATE_GLOBAL{}), LOA_QUIET_HOURS=off",
+        env!("CARGO_BIN_EXE_loa"),
+        settings.latency.as_millis(),
+        settings.rate_global,
+        if settings.rate_global >= 10_000 {
+            "; high so that Loa's own pacing does not dominate, 30 is its default"
+        } else {
+            ""
+        },
+    );
+    if !thousand::bench(&runtime, &settings, runs_from_env().unwrap_or(3)) {
+        std::process::exit(1);
+    }
+}
+
+/// A whole number of at least `min` from the environment, `default` if unset; exits with status
+/// 2 otherwise.
+fn env_number(variable: &str, default: u32, min: u32) -> u32 {
+    match std::env::var(variable) {
+        Ok(value) => match value.trim().parse::<u32>() {
+            Ok(number) if number >= min => number,
+            _ => {
+                eprintln!("{variable}: {value:?} is not a whole number of at least {min}");
+                std::process::exit(2);
+            }
+        },
+        Err(_) => default,
+    }
+}
