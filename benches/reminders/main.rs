@@ -1,13 +1,14 @@
 //! Reminder fires of the real `loa` binary against the fake Bot API server.
 //!
 //! ```sh
-//! cargo bench --bench reminders
+//! cargo bench --bench reminders                 # both scenarios
+//! cargo bench --bench reminders -- one          # only "one"; `-- thousand` for only "thousand"
 //! LOA_BENCH_RUNS=1 cargo bench --bench reminders
 //! LOA_BENCH_RATE_GLOBAL=30 cargo bench --bench reminders   # Loa's default overall rate, for information
 //! LOA_BENCH_LATENCY_MS=30 cargo bench --bench reminders    # the fake answers each sendMessage 30 ms late
 //! ```
 //!
-//! The scenario seeds a fresh SQLite file through the library: 1,000 groups, group i bound to
+//! Both scenarios seed a fresh SQLite file through the library: 1,000 groups, group i bound to
 //! area i and subscribed to one topic (the six topics in turn); then, with
 //! `Store::import_reminders` (one transaction), 10,000 active reminders with unique import keys.
 //! 1,000 of them, `due-<i>`, are due at the same instant D, the start of a minute in
@@ -25,6 +26,16 @@
 //! the fake stamps calls with an `Instant`, and one (Instant, wall clock) pair read as loa is
 //! spawned converts them.
 //!
+//! - **one**: a single reminder due while the 10,000 wait, 20 times in one loa process. D here is
+//!   an hour ahead, so none of the seeded reminders fires. For each fire the bench writes one
+//!   reminder straight into the database with `Store::create_reminder` (a connection of its own,
+//!   as `loa import` would): a cron schedule with seconds, `"S M H * * *"` in the ward's zone, due
+//!   at the first whole second at least 3 s ahead, for group k (topic and area of group k only),
+//!   next due then. It waits for the fake to receive the sendMessage to group k, records the
+//!   latency, and only then writes the next one (group k + 1). Loa does not learn of the write:
+//!   its scheduler finds it on a tick. Target: the median of the 20 first sends ≤ 100 ms after
+//!   their due second. Checks: exactly 20 broadcasts, one message to each of the 20 groups and
+//!   none to any other chat, none of the seeded reminders fired or moved.
 //! - **thousand**: D is the start of the first minute at least 25 s after the groups are seeded
 //!   (the import, a second or two, comes after; a run stops if it leaves loa less than 15 s);
 //!   loa starts, and the bench waits for D. For each of the 1,000 fires it takes the first
@@ -38,7 +49,7 @@
 //!   (`LOA_BENCH_RUNS`), each with a fresh ward and loa. The table shows every run and the median
 //!   of each figure; PASS/FAIL compares the worst run.
 //!
-//! For every loa process:
+//! For every loa process of either scenario:
 //! - **Start-up to ready**: from spawning loa to the fake's first getUpdates call. By then loa has
 //!   read its settings, opened and migrated the database, called getMe, setMyCommands (three
 //!   times) and deleteWebhook, and spawned the delivery worker and the scheduler. The
@@ -48,7 +59,7 @@
 //!   spawn to the end. Target: ≤ 50 MB.
 //! - **Exit**: loa exits with status 0 on SIGTERM.
 //!
-//! The process exits with status 1 if any target is missed.
+//! The process exits with status 1 if any target is missed, 2 on a bad argument.
 
 #[path = "../../tests/support/mod.rs"]
 mod support;
@@ -57,6 +68,7 @@ mod support;
 mod common;
 
 mod child;
+mod one;
 mod report;
 mod thousand;
 mod ward;
@@ -66,7 +78,10 @@ use std::time::Duration;
 use child::Settings;
 use common::{runs_from_env, runtime};
 
+const SCENARIOS: [&str; 2] = ["one", "thousand"];
+
 fn main() {
+    let wanted = scenarios_from_args();
     let settings = Settings {
         rate_global: env_number("LOA_BENCH_RATE_GLOBAL", 100_000, 1),
         latency: Duration::from_millis(env_number("LOA_BENCH_LATENCY_MS", 0, 0).into()),
@@ -84,9 +99,34 @@ fn main() {
             ""
         },
     );
-    if !thousand::bench(&runtime, &settings, runs_from_env().unwrap_or(3)) {
+    let mut all_passed = true;
+    if wanted.contains(&"one") {
+        all_passed &= one::bench(&runtime, &settings);
+    }
+    if wanted.contains(&"thousand") {
+        all_passed &= thousand::bench(&runtime, &settings, runs_from_env().unwrap_or(3));
+    }
+    if !all_passed {
         std::process::exit(1);
     }
+}
+
+/// The scenarios named on the command line (flags such as cargo's `--bench` aside), all of them
+/// if none is; exits with status 2 on an unknown name.
+fn scenarios_from_args() -> Vec<&'static str> {
+    let named: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with('-')).collect();
+    if named.is_empty() {
+        return SCENARIOS.to_vec();
+    }
+    named
+        .iter()
+        .map(|name| {
+            SCENARIOS.into_iter().find(|known| known.eq_ignore_ascii_case(name)).unwrap_or_else(|| {
+                eprintln!("unknown scenario {name:?}; expected one or thousand (or nothing for both)");
+                std::process::exit(2);
+            })
+        })
+        .collect()
 }
 
 /// A whole number of at least `min` from the environment, `default` if unset; exits with status
