@@ -41,7 +41,7 @@ struct DraftRow {
 impl Store {
     /// How many chats a broadcast to `topic` in `areas` would reach now.
     pub async fn recipient_count(&self, request: &PostRequest) -> Result<u64> {
-        let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) ", recipients!()))
+        let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) FROM ", recipients!()))
             .bind(&request.topic)
             .bind(areas_json(&request.areas))
             .fetch_one(&self.pool)
@@ -140,7 +140,7 @@ impl Store {
         .await?;
         let recipients = sqlx::query(concat!(
             "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at, parked)
-             SELECT ?3, c.id, ?4, ?5, ?5 > ?6 ",
+             SELECT ?3, r.chat_id, ?4, ?5, ?5 > ?6 FROM ",
             recipients!()
         ))
         .bind(&topic)

@@ -397,7 +397,7 @@ async fn broadcast_fire(
     .await?;
     let Some((broadcast_id, topic, areas, urgent)) = broadcast else { return Ok(false) };
     sqlx::query(concat!(
-        "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, c.id, ?4, ?5 ",
+        "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, r.chat_id, ?4, ?5 FROM ",
         recipients!()
     ))
     .bind(topic)
