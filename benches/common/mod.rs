@@ -4,6 +4,10 @@
 // Every benches/*.rs binary compiles this module on its own and uses only part of it.
 #![allow(dead_code)]
 
+use std::sync::{
+    Arc,
+    atomic::{AtomicU64, Ordering},
+};
 use std::{path::Path, process::Stdio, str::FromStr, time::Duration};
 
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
@@ -108,6 +112,43 @@ pub fn proc_status_kb(pid: u32, field: &str) -> Option<u64> {
     line[field.len()..].trim().trim_end_matches("kB").trim().parse().ok()
 }
 
+/// A process's peak resident memory: the larger of its VmHWM and its VmRSS, sampled in the
+/// background from `start` until this is dropped.
+pub struct PeakRss {
+    pid: u32,
+    sampled_kb: Arc<AtomicU64>,
+    sampler: tokio::task::JoinHandle<()>,
+}
+
+impl PeakRss {
+    pub fn start(pid: u32, every: Duration) -> PeakRss {
+        let sampled_kb = Arc::new(AtomicU64::new(0));
+        let peak = sampled_kb.clone();
+        let sampler = tokio::spawn(async move {
+            let mut ticker = tokio::time::interval(every);
+            loop {
+                ticker.tick().await;
+                if let Some(rss) = proc_status_kb(pid, "VmRSS:") {
+                    peak.fetch_max(rss, Ordering::Relaxed);
+                }
+            }
+        });
+        PeakRss { pid, sampled_kb, sampler }
+    }
+
+    /// Read it while the process still runs: its VmHWM goes with it.
+    pub fn peak_kb(&self) -> u64 {
+        let sampled = self.sampled_kb.load(Ordering::Relaxed);
+        sampled.max(proc_status_kb(self.pid, "VmHWM:").unwrap_or(0))
+    }
+}
+
+impl Drop for PeakRss {
+    fn drop(&mut self) {
+        self.sampler.abort();
+    }
+}
+
 /// User plus system time of a process (all its threads), from /proc/<pid>/stat.
 pub fn cpu_time(pid: &str) -> Duration {
     // Linux reports it in clock ticks of USER_HZ, which is 100 on every architecture Rust targets.
@@ -133,6 +174,12 @@ pub fn median(mut values: Vec<f64>) -> f64 {
     values.sort_by(f64::total_cmp);
     let middle = values.len() / 2;
     if values.len() % 2 == 1 { values[middle] } else { (values[middle - 1] + values[middle]) / 2.0 }
+}
+
+/// The nearest-rank `percent`-th percentile of `sorted` (ascending); `None` if it is empty.
+pub fn percentile<T: Copy>(sorted: &[T], percent: usize) -> Option<T> {
+    let rank = (sorted.len() * percent).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
 }
 
 /// `LOA_BENCH_RUNS`, if set: a positive whole number, or the process exits with status 2.
