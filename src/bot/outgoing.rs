@@ -29,6 +29,10 @@ use crate::{
 const MINUTE: Duration = Duration::from_secs(60);
 /// After the dispatcher stops, queued replies get this long to leave.
 const DRAIN_LIMIT: Duration = Duration::from_secs(5);
+/// Replies take their slots at most this far ahead — more than one overall gap, so that the
+/// worker never finds a free slot while replies wait, and little enough that a reply queued
+/// later still takes its turn among those already waiting.
+const BOOKING_HORIZON: Duration = Duration::from_millis(50);
 
 /// A handle to the queue; cheap to clone.
 #[derive(Clone)]
@@ -60,6 +64,8 @@ struct ChatQueue {
 struct Queued {
     what: Outgoing,
     attempts: u32,
+    /// Chats take turns by the age of their first message.
+    queued_at: Instant,
 }
 
 impl ReplyQueue {
@@ -94,12 +100,16 @@ impl ReplyQueue {
         if messages.len() <= room {
             queue.told_to_wait = false;
             queue.accepted.extend(std::iter::repeat_n(now, messages.len()));
-            queue.waiting.extend(messages.into_iter().map(|what| Queued { what, attempts: 0 }));
+            queue.waiting.extend(messages.into_iter().map(|what| Queued {
+                what,
+                attempts: 0,
+                queued_at: now,
+            }));
         } else if !queue.told_to_wait {
             tracing::warn!(chat = chat.0, "a chat is over its reply budget; telling it to wait");
             queue.told_to_wait = true;
             queue.accepted.push_back(now);
-            let please_wait = Queued { what: texts::please_wait(lang).into(), attempts: 0 };
+            let please_wait = Queued { what: texts::please_wait(lang).into(), attempts: 0, queued_at: now };
             queue.waiting.push_front(please_wait);
         } else {
             tracing::info!(chat = chat.0, dropped = messages.len(), "over its reply budget; not sent");
@@ -133,31 +143,41 @@ impl ReplyQueue {
         }
     }
 
-    /// Starts the first reply of every chat whose limits allow it now, each at the next
-    /// overall slot; forgets chats with nothing left. Returns when to look again.
+    /// Starts the first reply of the chats whose limits allow it, oldest first, each at the
+    /// next overall slot within `BOOKING_HORIZON`; forgets chats with nothing left. Returns
+    /// when to look again.
     fn start_ready(&self, sending: &mut JoinSet<()>) -> Option<Instant> {
         let now = Instant::now();
         let mut chats = self.0.lock();
         let mut pacer = self.0.pacer.lock();
         let mut next = None::<Instant>;
-        chats.retain(|&chat, queue| {
-            if queue.in_flight {
-                return true;
+        let mut soonest = |at: Instant| next = Some(next.map_or(at, |next: Instant| next.min(at)));
+        chats.retain(|_, queue| {
+            queue.in_flight
+                || !queue.waiting.is_empty()
+                || queue.accepted.back().is_some_and(|at| *at + MINUTE > now)
+        });
+        let mut ready = Vec::new();
+        for (&chat, queue) in chats.iter() {
+            let Some(first) = queue.waiting.front().filter(|_| !queue.in_flight) else { continue };
+            match queue.not_before.max(pacer.chat_ready_at(chat, queue.is_group)) {
+                Some(at) if at > now => soonest(at),
+                _ => ready.push((first.queued_at, chat)),
             }
-            if queue.waiting.is_empty() {
-                return queue.accepted.back().is_some_and(|at| *at + MINUTE > now);
+        }
+        ready.sort_unstable();
+        for (_, chat) in ready {
+            let queue = chats.get_mut(&chat).expect("listed above");
+            let at = pacer.ready_at(chat, queue.is_group).max(now);
+            if at > now + BOOKING_HORIZON {
+                soonest(at - BOOKING_HORIZON);
+                break;
             }
-            let ready = queue.not_before.max(pacer.chat_ready_at(chat, queue.is_group));
-            if let Some(ready) = ready.filter(|ready| *ready > now) {
-                next = Some(next.map_or(ready, |next| next.min(ready)));
-                return true;
-            }
-            let at = pacer.take_slot(chat, queue.is_group, now);
+            pacer.record(chat, queue.is_group, at);
             let queued = queue.waiting.pop_front().expect("not empty");
             queue.in_flight = true;
             sending.spawn(self.clone().send(ChatId(chat), queued, at));
-            true
-        });
+        }
         next
     }
 
