@@ -1,6 +1,6 @@
 //! Recurring reminders, and turning their due fires into broadcasts.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
@@ -303,35 +303,85 @@ impl Store {
     /// a second broadcast for one fire impossible whatever happens.
     pub async fn apply_fires(&self, plans: &[FirePlan], now: DateTime<Utc>) -> Result<Fired> {
         let mut tx = self.begin_write().await?;
-        let mut fired = Fired::default();
-        for plan in plans {
-            let advanced = sqlx::query(
-                "UPDATE reminders SET next_fire_at = ?3,
-                     status = CASE WHEN ?3 IS NULL THEN 'finished' ELSE status END,
-                     missed = missed + ?4, last_missed_at = coalesce(?5, last_missed_at)
-                 WHERE id = ?1 AND status = 'active' AND next_fire_at = ?2",
-            )
-            .bind(plan.reminder_id)
-            .bind(millis(plan.due))
-            .bind(plan.next.map(millis))
-            .bind(plan.missed.len() as i64)
-            .bind(plan.missed.last().copied().map(millis))
+        let advanced = advance_reminders(&mut tx, plans).await?;
+        let plans: Vec<&FirePlan> =
+            plans.iter().filter(|plan| advanced.contains(&plan.reminder_id)).collect();
+        let mut fired =
+            Fired { broadcasts: 0, missed: plans.iter().map(|plan| plan.missed.len() as u64).sum() };
+        for (broadcast_id, topic, areas, urgent) in broadcast_fires(&mut tx, &plans, now).await? {
+            sqlx::query(concat!(
+                "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, r.chat_id, ?4, ?5 FROM ",
+                recipients!()
+            ))
+            .bind(topic)
+            .bind(areas)
+            .bind(broadcast_id)
+            .bind(urgent)
+            .bind(millis(now))
             .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if advanced == 0 {
-                continue;
-            }
-            fired.missed += plan.missed.len() as u64;
-            if let Some((fire_at, late)) = plan.send
-                && broadcast_fire(&mut tx, plan.reminder_id, fire_at, late, now).await?
-            {
-                fired.broadcasts += 1;
-            }
+            .await?;
+            fired.broadcasts += 1;
         }
         tx.commit().await?;
         Ok(fired)
     }
+}
+
+/// Moves each planned reminder on to its next fire (counting the missed ones), in one
+/// statement, unless it moved on meanwhile. Returns the ids of those moved.
+async fn advance_reminders(conn: &mut SqliteConnection, plans: &[FirePlan]) -> Result<HashSet<i64>> {
+    let plans: Vec<_> = plans
+        .iter()
+        .map(|plan| {
+            let last_missed = plan.missed.last().copied().map(millis);
+            (plan.reminder_id, millis(plan.due), plan.next.map(millis), plan.missed.len(), last_missed)
+        })
+        .collect();
+    let advanced: Vec<i64> = sqlx::query_scalar(
+        "UPDATE reminders SET next_fire_at = p.next_fire,
+             status = CASE WHEN p.next_fire IS NULL THEN 'finished' ELSE reminders.status END,
+             missed = reminders.missed + p.missed_count,
+             last_missed_at = coalesce(p.last_missed, reminders.last_missed_at)
+         FROM (SELECT value ->> 0 AS id, value ->> 1 AS due, value ->> 2 AS next_fire,
+                      value ->> 3 AS missed_count, value ->> 4 AS last_missed
+               FROM json_each(?1)) p
+         WHERE reminders.id = p.id AND reminders.status = 'active' AND reminders.next_fire_at = p.due
+         RETURNING reminders.id",
+    )
+    .bind(serde_json::to_string(&plans).expect("numbers serialise"))
+    .fetch_all(conn)
+    .await?;
+    Ok(advanced.into_iter().collect())
+}
+
+/// Writes one broadcast per fire to send, in one statement; a fire that already has its
+/// broadcast is left out. Returns each new broadcast's id, topic, areas and urgency.
+async fn broadcast_fires(
+    conn: &mut SqliteConnection,
+    plans: &[&FirePlan],
+    now: DateTime<Utc>,
+) -> Result<Vec<(i64, String, String, bool)>> {
+    let fires: Vec<_> = plans
+        .iter()
+        .filter_map(|plan| plan.send.map(|(fire_at, late)| (plan.reminder_id, millis(fire_at), late)))
+        .collect();
+    if fires.is_empty() {
+        return Ok(Vec::new());
+    }
+    // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not the join.
+    Ok(sqlx::query_as(
+        "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before,
+                                 reminder_id, fire_at, late)
+         SELECT ?2, r.created_by, r.topic, r.areas, r.pin, r.urgent, r.body, ?2, r.id, f.value ->> 1, f.value ->> 2
+         FROM json_each(?1) f JOIN reminders r ON r.id = f.value ->> 0
+         WHERE true
+         ON CONFLICT (reminder_id, fire_at) WHERE reminder_id IS NOT NULL DO NOTHING
+         RETURNING id, topic, areas, urgent",
+    )
+    .bind(serde_json::to_string(&fires).expect("numbers serialise"))
+    .bind(millis(now))
+    .fetch_all(conn)
+    .await?)
 }
 
 /// The author recorded for reminders created by `loa import`.
@@ -371,41 +421,4 @@ async fn insert_reminder(
         audit::record(conn, by, "remind", &detail, now).await?;
     }
     Ok(id)
-}
-
-/// Writes the broadcast of one fire and its deliveries. Returns false if that fire already
-/// has its broadcast.
-async fn broadcast_fire(
-    conn: &mut SqliteConnection,
-    reminder: i64,
-    fire_at: DateTime<Utc>,
-    late: bool,
-    now: DateTime<Utc>,
-) -> Result<bool> {
-    let broadcast: Option<(i64, String, String, bool)> = sqlx::query_as(
-        "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before,
-                                 reminder_id, fire_at, late)
-         SELECT ?3, created_by, topic, areas, pin, urgent, body, ?3, id, ?2, ?4 FROM reminders WHERE id = ?1
-         ON CONFLICT (reminder_id, fire_at) WHERE reminder_id IS NOT NULL DO NOTHING
-         RETURNING id, topic, areas, urgent",
-    )
-    .bind(reminder)
-    .bind(millis(fire_at))
-    .bind(millis(now))
-    .bind(late)
-    .fetch_optional(&mut *conn)
-    .await?;
-    let Some((broadcast_id, topic, areas, urgent)) = broadcast else { return Ok(false) };
-    sqlx::query(concat!(
-        "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, r.chat_id, ?4, ?5 FROM ",
-        recipients!()
-    ))
-    .bind(topic)
-    .bind(areas)
-    .bind(broadcast_id)
-    .bind(urgent)
-    .bind(millis(now))
-    .execute(&mut *conn)
-    .await?;
-    Ok(true)
 }
