@@ -41,11 +41,15 @@ struct DraftRow {
 impl Store {
     /// How many chats a broadcast to `topic` in `areas` would reach now.
     pub async fn recipient_count(&self, request: &PostRequest) -> Result<u64> {
-        let count: i64 = sqlx::query_scalar(concat!("SELECT count(*) FROM ", recipients!()))
-            .bind(&request.topic)
-            .bind(areas_json(&request.areas))
-            .fetch_one(&self.pool)
-            .await?;
+        let count: i64 = sqlx::query_scalar(concat!(
+            "SELECT count(*) FROM (",
+            recipients!("(SELECT 0 AS id, 0 AS urgent, ?1 AS topic, ?2 AS areas)"),
+            ")"
+        ))
+        .bind(&request.topic)
+        .bind(areas_json(&request.areas))
+        .fetch_one(&self.pool)
+        .await?;
         Ok(count as u64)
     }
 
@@ -140,13 +144,11 @@ impl Store {
         .await?;
         let recipients = sqlx::query(concat!(
             "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at, parked)
-             SELECT ?3, r.chat_id, ?4, ?5, ?5 > ?6 FROM ",
-            recipients!()
+             SELECT broadcast_id, chat_id, urgent, ?2, ?2 > ?3 FROM (",
+            recipients!("(SELECT id, urgent, topic, areas FROM broadcasts WHERE id = ?1)"),
+            ")"
         ))
-        .bind(&topic)
-        .bind(&areas)
         .bind(broadcast_id)
-        .bind(urgent)
         .bind(not_before)
         .bind(millis(now))
         .execute(&mut *tx)

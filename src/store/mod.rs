@@ -1,19 +1,29 @@
 //! SQLite access. Every query of the program lives in this module, one file per table family;
 //! every statement is static SQL with bound parameters.
 
-/// The recipients of a broadcast, as rows `r(chat_id)`: active chats subscribed to topic ?1,
-/// and when the JSON array ?2 is not empty, bound to one of its areas. Shared by the preview
-/// count and every fan-out, so that the preview's number is the number of deliveries. Two
-/// halves, so that SQLite drives each from its own index: a ward-wide broadcast from the
-/// topic's subscriptions, an area-bound one from the areas' chats (a reminder for one
-/// residential group then reads its few chats, not every subscriber of the topic).
+/// The recipients of broadcasts, as rows `(broadcast_id, urgent, chat_id)`: for each row of
+/// `$broadcasts` (columns `id, urgent, topic, areas`), the active chats subscribed to its
+/// topic, and when its JSON array of areas is not empty, bound to one of them. The one rule of
+/// who receives what, shared by the preview's count and every fan-out, so that the preview's
+/// number is the number of deliveries. Two halves, so that SQLite drives each from its own
+/// index: a ward-wide broadcast from the topic's subscriptions, an area-bound one from the
+/// areas' chats (a reminder for one residential group reads its few chats, not every
+/// subscriber of the topic).
 macro_rules! recipients {
-    () => {
-        "(SELECT c.id AS chat_id FROM subscriptions s JOIN chats c ON c.id = s.chat_id
-          WHERE ?2 = '[]' AND s.topic = ?1 AND c.active = 1
-          UNION ALL
-          SELECT c.id FROM json_each(?2) a CROSS JOIN chats c CROSS JOIN subscriptions s
-          WHERE c.area = a.value AND c.active = 1 AND s.chat_id = c.id AND s.topic = ?1) r"
+    ($broadcasts:literal) => {
+        concat!(
+            "SELECT b.id AS broadcast_id, b.urgent AS urgent, c.id AS chat_id
+             FROM ",
+            $broadcasts,
+            " b CROSS JOIN subscriptions s CROSS JOIN chats c
+             WHERE b.areas = '[]' AND s.topic = b.topic AND c.id = s.chat_id AND c.active = 1
+             UNION ALL
+             SELECT b.id, b.urgent, c.id
+             FROM ",
+            $broadcasts,
+            " b CROSS JOIN json_each(b.areas) a CROSS JOIN chats c CROSS JOIN subscriptions s
+             WHERE c.area = a.value AND c.active = 1 AND s.chat_id = c.id AND s.topic = b.topic"
+        )
     };
 }
 

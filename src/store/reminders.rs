@@ -308,20 +308,20 @@ impl Store {
             plans.iter().filter(|plan| advanced.contains(&plan.reminder_id)).collect();
         let mut fired =
             Fired { broadcasts: 0, missed: plans.iter().map(|plan| plan.missed.len() as u64).sum() };
-        for (broadcast_id, topic, areas, urgent) in broadcast_fires(&mut tx, &plans, now).await? {
+        let broadcasts = broadcast_fires(&mut tx, &plans, now).await?;
+        if !broadcasts.is_empty() {
             sqlx::query(concat!(
-                "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at) SELECT ?3, r.chat_id, ?4, ?5 FROM ",
-                recipients!()
+                "INSERT INTO deliveries (broadcast_id, chat_id, urgent, next_attempt_at)
+                 SELECT broadcast_id, chat_id, urgent, ?2 FROM (",
+                recipients!("(SELECT b.id, b.urgent, b.topic, b.areas FROM json_each(?1) n CROSS JOIN broadcasts b ON b.id = n.value)"),
+                ")"
             ))
-            .bind(topic)
-            .bind(areas)
-            .bind(broadcast_id)
-            .bind(urgent)
+            .bind(serde_json::to_string(&broadcasts).expect("numbers serialise"))
             .bind(millis(now))
             .execute(&mut *tx)
             .await?;
-            fired.broadcasts += 1;
         }
+        fired.broadcasts = broadcasts.len() as u64;
         tx.commit().await?;
         Ok(fired)
     }
@@ -355,12 +355,12 @@ async fn advance_reminders(conn: &mut SqliteConnection, plans: &[FirePlan]) -> R
 }
 
 /// Writes one broadcast per fire to send, in one statement; a fire that already has its
-/// broadcast is left out. Returns each new broadcast's id, topic, areas and urgency.
+/// broadcast is left out. Returns the new broadcasts' ids.
 async fn broadcast_fires(
     conn: &mut SqliteConnection,
     plans: &[&FirePlan],
     now: DateTime<Utc>,
-) -> Result<Vec<(i64, String, String, bool)>> {
+) -> Result<Vec<i64>> {
     let fires: Vec<_> = plans
         .iter()
         .filter_map(|plan| plan.send.map(|(fire_at, late)| (plan.reminder_id, millis(fire_at), late)))
@@ -369,14 +369,14 @@ async fn broadcast_fires(
         return Ok(Vec::new());
     }
     // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not the join.
-    Ok(sqlx::query_as(
+    Ok(sqlx::query_scalar(
         "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before,
                                  reminder_id, fire_at, late)
          SELECT ?2, r.created_by, r.topic, r.areas, r.pin, r.urgent, r.body, ?2, r.id, f.value ->> 1, f.value ->> 2
          FROM json_each(?1) f JOIN reminders r ON r.id = f.value ->> 0
          WHERE true
          ON CONFLICT (reminder_id, fire_at) WHERE reminder_id IS NOT NULL DO NOTHING
-         RETURNING id, topic, areas, urgent",
+         RETURNING id",
     )
     .bind(serde_json::to_string(&fires).expect("numbers serialise"))
     .bind(millis(now))
