@@ -11,3 +11,8 @@ DROP INDEX deliveries_queue;
 CREATE INDEX deliveries_queue ON deliveries (urgent DESC, broadcast_id, chat_id)
     WHERE state = 'pending' AND parked = 0;
 CREATE INDEX deliveries_parked ON deliveries (next_attempt_at) WHERE state = 'pending' AND parked = 1;
+
+-- The claim no longer reads `deliveries_due`; only the start-up resume looks for rows in
+-- flight, a handful, which a smaller index finds.
+DROP INDEX deliveries_due;
+CREATE INDEX deliveries_in_flight ON deliveries (chat_id) WHERE state = 'sending';

@@ -13,7 +13,7 @@ use crate::{
     config::Settings,
     delivery::{OutboxSignal, SharedPacer, Worker},
     domain::TopicCatalog,
-    error::Result,
+    error::{Error, Result},
     scheduler::{ScheduleSignal, Scheduler},
     store::Store,
     supervisor::Health,
@@ -25,8 +25,8 @@ const POLL_TIMEOUT: Duration = Duration::from_secs(10);
 const UPDATE_WORKERS: i64 = 32;
 
 /// Runs the bot until `shutdown` is cancelled, or until the delivery worker or the scheduler
-/// gives up (then with its error). In-flight handlers finish before it returns. `health`
-/// receives the loops' state.
+/// gives up (then with its error). In-flight handlers finish, and what they queued is sent,
+/// before it returns. `health` receives the loops' state.
 pub async fn run(
     settings: Settings,
     clock: Arc<dyn Clock>,
@@ -39,7 +39,7 @@ pub async fn run(
     let topics = TopicCatalog::new(store.topics().await?);
 
     let bot = Bot::new(token).set_api_url(settings.api_url.clone());
-    // Deliveries get their own client: a send that hangs is retried after LOA_SEND_TIMEOUT,
+    // Messages get their own client: a send that hangs is retried after LOA_SEND_TIMEOUT,
     // while long polling needs a timeout longer than its poll.
     let send_client = teloxide::net::default_reqwest_settings()
         .timeout(settings.send_timeout)
@@ -52,11 +52,10 @@ pub async fn run(
     bot::register_menu(&bot, settings.default_lang).await;
 
     let outbox = OutboxSignal::default();
+    let schedule = ScheduleSignal::default();
     // Replies and deliveries share Telegram's limits, and so one pacer.
     let pacer = SharedPacer::new(settings.rates);
-    let replies = ReplyQueue::new(bot.clone(), pacer.clone(), settings.rates);
-    let replies_stop = CancellationToken::new();
-    let replies_task = AbortOnDropHandle::new(tokio::spawn(replies.clone().run(replies_stop.clone())));
+    let replies = ReplyQueue::new(sender.clone(), pacer.clone(), settings.rates);
     let worker = Worker {
         store: store.clone(),
         bot: sender,
@@ -69,11 +68,6 @@ pub async fn run(
         timezone: settings.timezone,
         quiet_hours: settings.quiet_hours,
     };
-    // Aborted if `run` itself is dropped, so that nothing outlives it.
-    let worker = worker.run(shutdown.clone(), health.worker.clone());
-    let worker = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(worker, shutdown.clone())));
-
-    let schedule = ScheduleSignal::default();
     let scheduler = Scheduler {
         store: store.clone(),
         clock: clock.clone(),
@@ -83,8 +77,7 @@ pub async fn run(
         changed: schedule.clone(),
         keep_deliveries: settings.keep_deliveries,
     };
-    let scheduler = scheduler.run(shutdown.clone(), health.scheduler.clone());
-    let scheduler = AbortOnDropHandle::new(tokio::spawn(stop_all_if_it_fails(scheduler, shutdown.clone())));
+    let background = Background::spawn(replies.clone(), worker, scheduler, &health, &shutdown);
 
     let context = Arc::new(Context {
         store,
@@ -97,6 +90,17 @@ pub async fn run(
         replies,
         quiet_hours: settings.quiet_hours,
     });
+    let dispatched = dispatch(bot, context, &shutdown).await;
+    // The dispatcher also stops on its own (a fatal polling error): the rest must stop too.
+    shutdown.cancel();
+    let stopped = background.stop().await;
+    dispatched.and(stopped)?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Handles updates until `shutdown`; in-flight handlers finish before it returns.
+async fn dispatch(bot: Bot, context: Arc<Context>, shutdown: &CancellationToken) -> Result<()> {
     let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
         .dependencies(dptree::deps![context])
         // A chat's updates are handled in order, by one worker. teloxide's default starts a
@@ -108,7 +112,7 @@ pub async fn run(
         .default_handler(|_| async {})
         .error_handler(LoggingErrorHandler::with_custom_text("a handler failed"))
         .build();
-    let stopper = AbortOnDropHandle::new(tokio::spawn(stop_dispatcher_on(
+    let _stopper = AbortOnDropHandle::new(tokio::spawn(stop_dispatcher_on(
         shutdown.clone(),
         dispatcher.shutdown_token(),
     )));
@@ -116,31 +120,7 @@ pub async fn run(
     dispatcher
         .try_dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("getUpdates failed"))
         .await?;
-    drop(stopper);
-    // The dispatcher also stops on its own (a fatal polling error): the worker must stop too.
-    shutdown.cancel();
-    // The handlers have finished: what they queued leaves now.
-    replies_stop.cancel();
-    replies_task.await.expect("the reply queue never panics");
-    let worker = worker.await.expect("the delivery worker never panics");
-    let scheduler = scheduler.await.expect("the scheduler never panics");
-    worker.and(scheduler)?;
-    tracing::info!("stopped");
     Ok(())
-}
-
-/// Runs one of the supervised loops. If it gives up, everything stops, so that the process
-/// exits with its error and systemd or Docker starts a fresh one.
-async fn stop_all_if_it_fails(
-    task: impl Future<Output = Result<()>>,
-    shutdown: CancellationToken,
-) -> Result<()> {
-    let result = task.await;
-    if let Err(error) = &result {
-        tracing::error!(%error, "a background loop gave up; stopping Loa");
-        shutdown.cancel();
-    }
-    result
 }
 
 /// Asks the dispatcher to stop once `shutdown` is cancelled. The dispatcher refuses while it is
@@ -150,4 +130,71 @@ async fn stop_dispatcher_on(shutdown: CancellationToken, token: ShutdownToken) {
     while token.shutdown().is_err() {
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
+}
+
+/// The tasks beside the dispatcher. Each is aborted if `run` itself is dropped, so that
+/// nothing outlives it.
+struct Background {
+    replies: AbortOnDropHandle<()>,
+    replies_stop: CancellationToken,
+    worker: AbortOnDropHandle<Result<()>>,
+    scheduler: AbortOnDropHandle<Result<()>>,
+}
+
+impl Background {
+    fn spawn(
+        replies: ReplyQueue,
+        worker: Worker,
+        scheduler: Scheduler,
+        health: &Health,
+        shutdown: &CancellationToken,
+    ) -> Background {
+        // Replies stop only after the dispatcher: its last handlers still queue some.
+        let replies_stop = CancellationToken::new();
+        Background {
+            replies: AbortOnDropHandle::new(tokio::spawn(replies.run(replies_stop.clone()))),
+            replies_stop,
+            worker: spawn_loop(
+                "delivery worker",
+                worker.run(shutdown.clone(), health.worker.clone()),
+                shutdown,
+            ),
+            scheduler: spawn_loop(
+                "scheduler",
+                scheduler.run(shutdown.clone(), health.scheduler.clone()),
+                shutdown,
+            ),
+        }
+    }
+
+    /// After the dispatcher stopped: sends what the handlers queued, lets the loops finish
+    /// their work, and returns the first error of a loop.
+    async fn stop(self) -> Result<()> {
+        self.replies_stop.cancel();
+        if self.replies.await.is_err() {
+            tracing::error!("the reply queue stopped unexpectedly");
+        }
+        let worker = self.worker.await.unwrap_or(Err(Error::Panicked("delivery worker")));
+        let scheduler = self.scheduler.await.unwrap_or(Err(Error::Panicked("scheduler")));
+        worker.and(scheduler)
+    }
+}
+
+/// Runs one of the supervised loops in a task of its own. If it gives up, or panics,
+/// everything stops, so that the process exits with its error and systemd or Docker starts a
+/// fresh one.
+fn spawn_loop(
+    name: &'static str,
+    task: impl Future<Output = Result<()>> + Send + 'static,
+    shutdown: &CancellationToken,
+) -> AbortOnDropHandle<Result<()>> {
+    let shutdown = shutdown.clone();
+    AbortOnDropHandle::new(tokio::spawn(async move {
+        let result = AbortOnDropHandle::new(tokio::spawn(task)).await.unwrap_or(Err(Error::Panicked(name)));
+        if let Err(error) = &result {
+            tracing::error!(%error, "a background loop stopped; stopping Loa");
+            shutdown.cancel();
+        }
+        result
+    }))
 }

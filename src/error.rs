@@ -16,6 +16,9 @@ pub enum Error {
     Setting(#[from] crate::config::SettingError),
     #[error("scheduler: {0}")]
     Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
+    /// A background loop panicked: a bug, logged where it happened.
+    #[error("the {0} stopped unexpectedly")]
+    Panicked(&'static str),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -25,7 +25,7 @@ use crate::{
 const LATE_AFTER: Duration = Duration::minutes(1);
 /// Due reminders are planned and written this many at a time, one transaction each batch, and
 /// the worker is woken after each: the first fires go out while later ones are still written.
-const BATCH: u32 = 100;
+const BATCH: u32 = 250;
 
 pub struct Scheduler {
     pub store: Store,
@@ -135,8 +135,9 @@ impl Scheduler {
         let mut cron = JobScheduler::new().await?;
         // Also what moves a test's hand-set clock along.
         cron.add(notify_job("* * * * * *", &safety_tick)?).await?;
-        cron.add(notify_job("0 * * * * *", &housekeeping)?).await?;
-        cron.add(notify_job("0 0 * * * *", &retention)?).await?;
+        // Off the whole minute, at which reminders usually fire.
+        cron.add(notify_job("30 * * * * *", &housekeeping)?).await?;
+        cron.add(notify_job("30 7 * * * *", &retention)?).await?;
         cron.start().await?;
         let ended = loop {
             let until_next_fire = match self.until_next_fire().await {

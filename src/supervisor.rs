@@ -88,7 +88,7 @@ impl Supervisor {
         self.health.0.failing.store(true, Ordering::Relaxed);
         self.health.0.failures.fetch_add(1, Ordering::Relaxed);
         if now - since >= GIVE_UP_AFTER {
-            tracing::error!(task = self.name, %error, "failing for 5 minutes; giving up");
+            tracing::error!(task = self.name, %error, failing_for = ?GIVE_UP_AFTER, "giving up");
             self.health.set_running(false);
             return Err(error);
         }

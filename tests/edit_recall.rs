@@ -190,6 +190,33 @@ async fn a_group_that_moved_while_its_send_was_in_flight_during_recall_gets_noth
 }
 
 #[tokio::test]
+async fn a_recall_mid_broadcast_stops_it_at_once_and_deletes_what_went_out() {
+    // 10 msg/s: the worker holds a few claimed jobs ahead of their slots when the recall comes.
+    let app = TestApp::spawn_with(support::test_app::Options { rate_global: 10, ..Default::default() }).await;
+    let groups: Vec<i64> = (1..=30).map(|n| -7000 - n).collect();
+    for group in &groups {
+        app.seed_chat(*group, "Tổ", Some("9"), &["meeting"]).await;
+    }
+    post_and_confirm(&app, ADMIN_ID, "meeting Họp tổ dân phố lúc 19:30").await;
+    app.eventually("the broadcast is under way", || async {
+        count(&app, "SELECT count(*) FROM deliveries WHERE state = 'sent'").await >= 5
+    })
+    .await;
+    let delivered = |app: &TestApp| groups.iter().map(|g| announcements(app, *g).len()).sum::<usize>();
+
+    app.official_says(ADMIN_ID, "/recall 1", 1).await;
+    let at_recall = delivered(&app);
+    outbox_drained(&app).await;
+    let after = delivered(&app);
+    assert!(after <= at_recall + 1, "at most a send already under way: {at_recall} then {after}");
+    assert!(after < groups.len(), "the recall came mid-broadcast");
+    assert_eq!(app.telegram.calls_to("deleteMessage").len(), after, "every copy that went out is deleted");
+    let cancelled = count(&app, "SELECT count(*) FROM deliveries WHERE state = 'cancelled'").await as usize;
+    assert_eq!(cancelled, groups.len() - after, "the rest is cancelled, none left pending");
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn bad_ids_get_the_form() {
     let app = delivered().await;
     for (command, expected) in [

@@ -29,9 +29,9 @@ use crate::{
 const MINUTE: Duration = Duration::from_secs(60);
 /// After the dispatcher stops, queued replies get this long to leave.
 const DRAIN_LIMIT: Duration = Duration::from_secs(5);
-/// Replies take their slots at most this far ahead — more than one overall gap, so that the
-/// worker never finds a free slot while replies wait, and little enough that a reply queued
-/// later still takes its turn among those already waiting.
+/// Replies take their slots at most this far ahead (or two overall gaps, if longer): more than
+/// one gap, so that the worker never finds a free slot while replies wait, and little enough
+/// that a reply queued later still takes its turn among those already waiting.
 const BOOKING_HORIZON: Duration = Duration::from_millis(50);
 
 /// A handle to the queue; cheap to clone.
@@ -44,6 +44,7 @@ struct Shared {
     /// Messages a group may be sent in a minute, and a private chat.
     group_budget: usize,
     private_budget: usize,
+    booking_horizon: Duration,
     chats: Mutex<HashMap<i64, ChatQueue>>,
     wake: Notify,
 }
@@ -72,11 +73,13 @@ impl ReplyQueue {
     pub fn new(bot: Bot, pacer: SharedPacer, rates: Rates) -> ReplyQueue {
         let private_budget = (rates.per_chat_per_sec as usize).saturating_mul(60).max(2);
         let group_budget = (rates.per_group_per_min as usize).clamp(2, private_budget);
+        let booking_horizon = BOOKING_HORIZON.max(2 * Duration::from_secs(1) / rates.global_per_sec);
         ReplyQueue(Arc::new(Shared {
             bot,
             pacer,
             group_budget,
             private_budget,
+            booking_horizon,
             chats: Mutex::new(HashMap::new()),
             wake: Notify::new(),
         }))
@@ -95,8 +98,9 @@ impl ReplyQueue {
             queue.accepted.pop_front();
         }
         let budget = if queue.is_group { self.0.group_budget } else { self.0.private_budget };
-        // One message of the budget is kept for the "please wait".
-        let room = (budget - 1).saturating_sub(queue.accepted.len());
+        // One message of the budget is kept for the "please wait". The queue is capped too: a
+        // chat held back by a long 429 does not take a new budget every minute.
+        let room = (budget - 1).saturating_sub(queue.accepted.len().max(queue.waiting.len()));
         if messages.len() <= room {
             queue.told_to_wait = false;
             queue.accepted.extend(std::iter::repeat_n(now, messages.len()));
@@ -109,6 +113,7 @@ impl ReplyQueue {
             tracing::warn!(chat = chat.0, "a chat is over its reply budget; telling it to wait");
             queue.told_to_wait = true;
             queue.accepted.push_back(now);
+            // First in line: it says why the rest will not come, so it should not wait for them.
             let please_wait = Queued { what: texts::please_wait(lang).into(), attempts: 0, queued_at: now };
             queue.waiting.push_front(please_wait);
         } else {
@@ -144,7 +149,7 @@ impl ReplyQueue {
     }
 
     /// Starts the first reply of the chats whose limits allow it, oldest first, each at the
-    /// next overall slot within `BOOKING_HORIZON`; forgets chats with nothing left. Returns
+    /// next overall slot within the booking horizon; forgets chats with nothing left. Returns
     /// when to look again.
     fn start_ready(&self, sending: &mut JoinSet<()>) -> Option<Instant> {
         let now = Instant::now();
@@ -169,8 +174,8 @@ impl ReplyQueue {
         for (_, chat) in ready {
             let queue = chats.get_mut(&chat).expect("listed above");
             let at = pacer.ready_at(chat, queue.is_group).max(now);
-            if at > now + BOOKING_HORIZON {
-                soonest(at - BOOKING_HORIZON);
+            if at > now + self.0.booking_horizon {
+                soonest(at - self.0.booking_horizon);
                 break;
             }
             pacer.record(chat, queue.is_group, at);
@@ -189,8 +194,10 @@ impl ReplyQueue {
         queue.in_flight = false;
         if let Err(error) = result {
             queued.attempts += 1;
+            // Only the wait is taken from this: wall-clock time is as good as any.
             let now = Utc::now();
             match classify(&error, queued.attempts, now) {
+                // A message whose answer was lost (a timeout) may arrive twice; better than not at all.
                 Outcome::Retry { at, .. } => {
                     let wait = (at - now).to_std().unwrap_or_default();
                     tracing::info!(chat = chat.0, %error, ?wait, "a reply will be sent again");

@@ -24,12 +24,11 @@ pub async fn handle(bot: Bot, message: Message, command: ResidentCommand, ctx: A
         Err(error) => return ctx.answer(chat, ctx.default_lang, Err(error)),
     };
     let lang = settings.lang.unwrap_or(ctx.default_lang);
-    let outcome = match command {
-        ResidentCommand::Upcoming => {
-            upcoming_text(&ctx, chat.0, lang).await.map(|text| pages::first(Listing::Upcoming, text, false))
-        }
-        command => answer(&bot, &message, command, &ctx, &settings, lang).await.map(one),
-    };
+    // `/upcoming` can be long: it comes in pages.
+    let paged = matches!(command, ResidentCommand::Upcoming);
+    let outcome = answer(&bot, &message, command, &ctx, &settings, lang).await;
+    let outcome =
+        outcome.map(|text| if paged { pages::first(Listing::Upcoming, text, false) } else { one(text) });
     ctx.answer(chat, lang, outcome)
 }
 

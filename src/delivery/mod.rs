@@ -7,7 +7,7 @@ mod pacer;
 
 use std::{
     collections::{HashSet, VecDeque},
-    sync::Arc,
+    sync::{Arc, Mutex, PoisonError},
     time::Duration,
 };
 
@@ -39,15 +39,37 @@ const SLOT_SLACK: Duration = Duration::from_millis(5);
 const FORGET_EVERY: Duration = Duration::from_secs(1);
 /// How often an idle worker looks for retries that have come due.
 const IDLE_POLL: Duration = Duration::from_millis(500);
+/// A held job counts as startable if its chat's limits let it start within this.
+const CLAIM_HORIZON: Duration = Duration::from_secs(1);
+/// Jobs held at most, however many wait for their chat's limits.
+const MAX_HELD: usize = 4 * 4 * MAX_IN_FLIGHT;
 
 /// What the rest of Loa tells the worker: new work was written (a confirmed broadcast, an
-/// edit, a recall, a reminder's fire).
+/// edit, a reminder's fire), or a broadcast was recalled.
 #[derive(Clone, Default)]
-pub struct OutboxSignal(Arc<Notify>);
+pub struct OutboxSignal(Arc<Signals>);
+
+#[derive(Default)]
+struct Signals {
+    wake: Notify,
+    /// Recalled broadcasts whose jobs the worker may hold claimed; a recall is a person's act,
+    /// so this stays small even while the worker is down.
+    recalled: Mutex<Vec<i64>>,
+}
 
 impl OutboxSignal {
     pub fn notify(&self) {
-        self.0.notify_one();
+        self.0.wake.notify_one();
+    }
+
+    /// `broadcast` was recalled: jobs of it that the worker holds must not start.
+    pub fn recalled(&self, broadcast: i64) {
+        self.0.recalled.lock().unwrap_or_else(PoisonError::into_inner).push(broadcast);
+        self.notify();
+    }
+
+    fn take_recalled(&self) -> Vec<i64> {
+        std::mem::take(&mut *self.0.recalled.lock().unwrap_or_else(PoisonError::into_inner))
     }
 }
 
@@ -82,8 +104,8 @@ struct Held {
 
 impl Worker {
     /// Runs until `shutdown`, supervised: a failed step is retried with backoff, and after
-    /// five minutes of failures the error is returned. Requests already sent are awaited and
-    /// recorded before it returns.
+    /// five minutes of failures the error is returned. Either way, requests already sent are
+    /// awaited and recorded before it returns, and claimed jobs go back to the outbox.
     pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
         let mut supervisor = Supervisor::new("delivery worker", health);
         let resumed = supervisor.retry(&shutdown, || self.store.resume_in_flight(self.clock.now())).await?;
@@ -97,23 +119,38 @@ impl Worker {
             finished: Vec::new(),
             last_forget: Instant::now(),
         };
-        while !shutdown.is_cancelled() {
+        let ended = loop {
+            if shutdown.is_cancelled() {
+                break Ok(());
+            }
             match self.step(&mut held).await {
                 Ok(()) => {
                     supervisor.succeeded();
                     self.wait_for_work(&mut held, &shutdown).await;
                 }
-                Err(error) => supervisor.failed(error, &shutdown).await?,
+                Err(error) => {
+                    if let Err(gave_up) = supervisor.failed(error, &shutdown).await {
+                        break Err(gave_up);
+                    }
+                }
             }
-        }
+        };
+        self.put_down(held).await;
+        ended
+    }
 
-        // Stopping: what left is recorded; what never left goes back to the outbox.
+    /// Stopping: what left is recorded; what never left goes back to the outbox. Best effort:
+    /// rows left marked in flight are resumed at the next start.
+    async fn put_down(&self, mut held: Held) {
         while let Some(done) = held.in_flight.join_next().await {
             held.finished.push(done.expect("a send task never panics"));
         }
-        self.record(&mut held).await?;
-        self.store.release(held.queue.make_contiguous()).await?;
-        Ok(())
+        if let Err(error) = self.record(&mut held).await {
+            tracing::error!(%error, "could not record the last outcomes; they are resumed at the next start");
+        }
+        if let Err(error) = self.store.release(held.queue.make_contiguous()).await {
+            tracing::error!(%error, "could not put claimed jobs back; they are resumed at the next start");
+        }
     }
 
     /// Records finished jobs, claims due ones, and starts those whose pace allows.
@@ -126,15 +163,8 @@ impl Worker {
         {
             self.record(held).await?;
         }
-        // Claimed jobs wait in the queue for their moment; enough for a quarter second at full rate.
-        let claim_ahead = (self.rates.global_per_sec as usize / 4).clamp(8, 4 * MAX_IN_FLIGHT);
-        if held.queue.len() < claim_ahead / 2 {
-            let now = self.clock.now();
-            let limit = claim_ahead - held.queue.len();
-            let claimed = self.store.claim_due(now, limit, &held.busy_chats, self.is_quiet(now)).await?;
-            held.busy_chats.extend(claimed.iter().map(|job| job.chat_id));
-            held.queue.extend(claimed);
-        }
+        self.drop_recalled(held).await?;
+        self.claim(held).await?;
         let now = Instant::now();
         let mut pacer = self.pacer.lock();
         while held.in_flight.len() < MAX_IN_FLIGHT {
@@ -161,6 +191,52 @@ impl Worker {
         Ok(())
     }
 
+    /// Claims more due jobs when few of those held can start soon. A job held back by its
+    /// chat's limits (a group's minute already full) does not count, so it cannot keep other
+    /// chats' work, an urgent post's included, from being claimed.
+    async fn claim(&self, held: &mut Held) -> Result<()> {
+        // Enough for a quarter second at full rate.
+        let claim_ahead = (self.rates.global_per_sec as usize / 4).clamp(8, 4 * MAX_IN_FLIGHT);
+        let soon = Instant::now() + CLAIM_HORIZON;
+        let startable = {
+            let pacer = self.pacer.lock();
+            held.queue
+                .iter()
+                .filter(|job| pacer.chat_ready_at(job.chat_id, job.is_group) <= Some(soon))
+                .count()
+        };
+        if startable >= claim_ahead / 2 || held.queue.len() >= MAX_HELD {
+            return Ok(());
+        }
+        let now = self.clock.now();
+        let limit = (claim_ahead - startable).min(MAX_HELD - held.queue.len());
+        let claimed = self.store.claim_due(now, limit, &held.busy_chats, self.is_quiet(now)).await?;
+        held.busy_chats.extend(claimed.iter().map(|job| job.chat_id));
+        held.queue.extend(claimed);
+        Ok(())
+    }
+
+    /// Jobs of broadcasts recalled since they were claimed never start.
+    async fn drop_recalled(&self, held: &mut Held) -> Result<()> {
+        let recalled = self.signal.take_recalled();
+        if recalled.is_empty() {
+            return Ok(());
+        }
+        let (dropped, kept): (Vec<Job>, Vec<Job>) =
+            held.queue.drain(..).partition(|job| recalled.contains(&job.broadcast_id));
+        held.queue.extend(kept);
+        if let Err(error) = self.store.release(&dropped).await {
+            // Held again, so that the next step retries; the signal is given back too.
+            held.queue.extend(dropped);
+            recalled.into_iter().for_each(|id| self.signal.recalled(id));
+            return Err(error);
+        }
+        for job in dropped {
+            held.busy_chats.remove(&job.chat_id);
+        }
+        Ok(())
+    }
+
     /// Sleeps until there is something to do: a request finished, a queued job's slot came,
     /// new work was signalled, or it is time to look for retries that came due.
     async fn wait_for_work(&self, held: &mut Held, shutdown: &CancellationToken) {
@@ -169,14 +245,14 @@ impl Worker {
             held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group)).min()
         };
         let wait_for_pace = held.in_flight.len() < MAX_IN_FLIGHT && next_ready.is_some();
-        let idle = held.in_flight.is_empty() && held.queue.is_empty();
         tokio::select! {
             Some(done) = held.in_flight.join_next(), if !held.in_flight.is_empty() => {
                 held.finished.push(done.expect("a send task never panics"));
             }
             _ = tokio::time::sleep_until(next_ready.unwrap_or_else(Instant::now)), if wait_for_pace => {}
-            _ = self.signal.0.notified() => {}
-            _ = tokio::time::sleep(IDLE_POLL), if idle => {}
+            _ = self.signal.0.wake.notified() => {}
+            // Retries and parked rows come due without a signal.
+            _ = tokio::time::sleep(IDLE_POLL) => {}
             _ = shutdown.cancelled() => {}
         }
     }

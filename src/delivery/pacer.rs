@@ -17,8 +17,8 @@ use crate::config::Rates;
 /// of late-then-early arrivals inside Telegram's windows too.
 const MARGIN: f64 = 1.03;
 /// The overall rate is what a broadcast's length depends on, so it is kept closer to its
-/// limit: any `GLOBAL_SPAN` consecutive requests start at least this much more than their
-/// share of a second apart, however late a timer woke for one of them.
+/// limit: any N consecutive requests (N = the rate, at most `GLOBAL_SPAN`) span at least this
+/// much more than their share of a second, however late a timer woke for one of them.
 const GLOBAL_MARGIN: f64 = 1.005;
 const GLOBAL_SPAN: usize = 64;
 const MINUTE: Duration = Duration::from_secs(60);
@@ -95,13 +95,6 @@ impl Pacer {
             ready = Some(ready.map_or(window_frees, |next| next.max(window_frees)));
         }
         ready
-    }
-
-    /// Takes the earliest slot for a request to `chat` at or after `now`, and returns it.
-    pub fn take_slot(&mut self, chat: i64, is_group: bool, now: Instant) -> Instant {
-        let at = self.ready_at(chat, is_group).max(now);
-        self.record(chat, is_group, at);
-        at
     }
 
     /// Records that a request to `chat` starts at `at`.
@@ -229,11 +222,11 @@ mod tests {
     }
 
     #[test]
-    fn a_taken_slot_holds_back_every_other_chat_by_one_overall_gap() {
+    fn a_request_holds_back_every_other_chat_by_one_overall_gap() {
         let start = Instant::now();
         let mut pacer = pacer(30, 20, 1, start);
-        let first = pacer.take_slot(-1, true, start);
-        assert_eq!(first, start);
+        assert_eq!(pacer.ready_at(-1, true), start);
+        pacer.record(-1, true, start);
         assert_eq!(pacer.ready_at(-2, true), start + pacer.global_gap);
         assert_eq!(pacer.chat_ready_at(-2, true), None, "chat -2's own limits hold nothing back");
         assert_eq!(pacer.chat_ready_at(-1, true), Some(start + pacer.chat_gap));

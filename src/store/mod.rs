@@ -8,7 +8,8 @@
 /// number is the number of deliveries. Two halves, so that SQLite drives each from its own
 /// index: a ward-wide broadcast from the topic's subscriptions, an area-bound one from the
 /// areas' chats (a reminder for one residential group reads its few chats, not every
-/// subscriber of the topic).
+/// subscriber of the topic). UNION, not UNION ALL: an area named twice still means one
+/// delivery.
 macro_rules! recipients {
     ($broadcasts:literal) => {
         concat!(
@@ -17,7 +18,7 @@ macro_rules! recipients {
             $broadcasts,
             " b CROSS JOIN subscriptions s CROSS JOIN chats c
              WHERE b.areas = '[]' AND s.topic = b.topic AND c.id = s.chat_id AND c.active = 1
-             UNION ALL
+             UNION
              SELECT b.id, b.urgent, c.id
              FROM ",
             $broadcasts,

@@ -58,7 +58,7 @@ impl Store {
         let mut tx = self.begin_write().await?;
         sqlx::query(
             "UPDATE deliveries SET state = 'cancelled', last_error = 'recalled'
-             WHERE state = 'sending'
+             WHERE state IN ('pending', 'sending')
                AND broadcast_id IN (SELECT id FROM broadcasts WHERE recalled_at IS NOT NULL)",
         )
         .execute(&mut *tx)
@@ -125,13 +125,19 @@ impl Store {
         Ok(jobs)
     }
 
-    /// Puts claimed jobs that were never attempted back (on shutdown).
+    /// Puts claimed jobs that were never attempted back (on shutdown, or their broadcast was
+    /// recalled: then they are cancelled, so no pending row of a recalled broadcast is left).
     pub async fn release(&self, jobs: &[Job]) -> Result<()> {
+        if jobs.is_empty() {
+            return Ok(());
+        }
         let mut tx = self.begin_write().await?;
         for job in jobs {
             let statement = match job.action {
                 Action::Send { .. } => {
-                    "UPDATE deliveries SET state = 'pending', attempts = attempts - 1
+                    "UPDATE deliveries SET attempts = attempts - 1,
+                         state = CASE WHEN (SELECT recalled_at FROM broadcasts WHERE id = ?1) IS NULL
+                                      THEN 'pending' ELSE 'cancelled' END
                      WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'"
                 }
                 _ => {
@@ -350,7 +356,8 @@ async fn record_send(
             .execute(&mut *conn)
             .await?;
             sqlx::query(
-                "UPDATE OR IGNORE deliveries SET chat_id = ?2, state = 'pending', next_attempt_at = ?3
+                "UPDATE OR IGNORE deliveries SET chat_id = ?2, state = 'pending',
+                     next_attempt_at = CASE WHEN state = 'sending' THEN ?3 ELSE next_attempt_at END
                  WHERE chat_id = ?1 AND state IN ('pending', 'sending')",
             )
             .bind(chat)

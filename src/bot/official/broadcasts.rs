@@ -50,6 +50,9 @@ pub async fn recall(official: &Official, args: &str, ctx: &Context) -> Result<St
         return Ok(texts::broadcast_usage(official.lang, "recall"));
     };
     let amended = ctx.store.recall_broadcast(id, official.user, ctx.clock.now()).await?;
+    if matches!(amended, Amended::Queued { .. }) {
+        ctx.outbox.recalled(id);
+    }
     Ok(amended_reply(official, id, amended, ctx, texts::recall_queued))
 }
 

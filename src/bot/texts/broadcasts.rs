@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use super::{areas_text, html, local};
 use crate::{
     domain::Lang,
-    store::{BroadcastReport, BroadcastSummary, FoldedCounts},
+    store::{BroadcastReport, BroadcastSummary, ChatFailure},
 };
 
 pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
@@ -49,37 +49,8 @@ pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
 
 /// A delivery report, as Telegram HTML.
 pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
-    let b = &report.summary;
-    let folded = report.folded.unwrap_or(FoldedCounts { failed: 0, in_doubt: 0 });
-    let failed = report.failed.len() as u64 + folded.failed;
-    let mut text = match lang {
-        Lang::Vi => format!(
-            "<b>Thông báo #{}</b> — {} — {} — {}\nĐã gửi: {}/{}\nĐang chờ: {}\nLỗi: {}\n",
-            b.id,
-            local(b.created_at, zone),
-            b.topic,
-            areas_text(lang, &b.areas),
-            b.delivered,
-            b.total,
-            report.pending,
-            failed
-        ),
-        Lang::En => format!(
-            "<b>Announcement #{}</b> — {} — {} — {}\nDelivered: {}/{}\nPending: {}\nFailed: {}\n",
-            b.id,
-            local(b.created_at, zone),
-            b.topic,
-            areas_text(lang, &b.areas),
-            b.delivered,
-            b.total,
-            report.pending,
-            failed
-        ),
-    };
-    for failure in &report.failed {
-        let _ =
-            writeln!(text, "  • {} ({}): {}", html(&failure.title), failure.chat_id, html(&failure.reason));
-    }
+    let mut text = report_head(lang, report, zone);
+    chat_list(&mut text, None, &report.failed);
     let mut line = |vi: &str, en: &str, count: u64| {
         if count > 0 {
             let _ = writeln!(text, "{}: {count}", if lang == Lang::Vi { vi } else { en });
@@ -91,56 +62,80 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
     line("Đã sửa", "Edited", report.edited);
     line("Đã xoá", "Deleted", report.deleted);
     line("Sửa/xoá đang chờ", "Edits/deletions pending", report.amendments_pending);
-    if !report.amendment_failures.is_empty() {
-        text.push_str(if lang == Lang::Vi {
-            "Sửa/xoá không được:\n"
-        } else {
-            "Edits/deletions that failed:\n"
-        });
-        for failure in &report.amendment_failures {
+    let heading = pick(lang, "Sửa/xoá không được:\n", "Edits/deletions that failed:\n");
+    chat_list(&mut text, Some(heading), &report.amendment_failures);
+    let heading = pick(
+        lang,
+        "Có thể đã nhận hai lần (Loa dừng đột ngột khi đang gửi):\n",
+        "May have arrived twice (Loa stopped abruptly while sending):\n",
+    );
+    chat_list(&mut text, Some(heading), &report.in_doubt);
+    report_notes(&mut text, lang, report);
+    text
+}
+
+/// The report's first lines: which announcement, and how far its delivery got.
+fn report_head(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
+    let b = &report.summary;
+    let folded_failed = report.folded.map_or(0, |folded| folded.failed);
+    let failed = report.failed.len() as u64 + folded_failed;
+    let (title, delivered, pending, failed_word) = match lang {
+        Lang::Vi => ("Thông báo", "Đã gửi", "Đang chờ", "Lỗi"),
+        Lang::En => ("Announcement", "Delivered", "Pending", "Failed"),
+    };
+    format!(
+        "<b>{title} #{}</b> — {} — {} — {}\n{delivered}: {}/{}\n{pending}: {}\n{failed_word}: {failed}\n",
+        b.id,
+        local(b.created_at, zone),
+        b.topic,
+        areas_text(lang, &b.areas),
+        b.delivered,
+        b.total,
+        report.pending,
+    )
+}
+
+/// One line per chat (title, id, and the reason when there is one), under `heading` if any.
+fn chat_list(text: &mut String, heading: Option<&str>, chats: &[ChatFailure]) {
+    if chats.is_empty() {
+        return;
+    }
+    text.push_str(heading.unwrap_or_default());
+    for chat in chats {
+        let _ = write!(text, "  • {} ({})", html(&chat.title), chat.chat_id);
+        let _ = match chat.reason.as_str() {
+            "" => writeln!(text),
+            reason => writeln!(text, ": {}", html(reason)),
+        };
+    }
+}
+
+/// What else is worth knowing: folded details, a recall, a late fire, and whether it is done.
+fn report_notes(text: &mut String, lang: Lang, report: &BroadcastReport) {
+    if let Some(folded) = report.folded {
+        if folded.in_doubt > 0 {
             let _ = writeln!(
                 text,
-                "  • {} ({}): {}",
-                html(&failure.title),
-                failure.chat_id,
-                html(&failure.reason)
+                "{}: {}",
+                pick(lang, "Có thể đã nhận hai lần", "May have arrived twice"),
+                folded.in_doubt
             );
         }
+        text.push_str(pick(
+            lang,
+            "Chi tiết từng nhóm đã được gộp khi hết hạn lưu; còn lại số liệu tổng.\n",
+            "Per-chat details were folded when their keeping time ended; the totals remain.\n",
+        ));
     }
-    if !report.in_doubt.is_empty() {
-        text.push_str(if lang == Lang::Vi {
-            "Có thể đã nhận hai lần (Loa dừng đột ngột khi đang gửi):\n"
-        } else {
-            "May have arrived twice (Loa stopped abruptly while sending):\n"
-        });
-        for chat in &report.in_doubt {
-            let _ = writeln!(text, "  • {} ({})", html(&chat.title), chat.chat_id);
-        }
+    if report.summary.recalled {
+        text.push_str(pick(lang, "Đã thu hồi.\n", "Recalled.\n"));
     }
-    if folded.in_doubt > 0 {
-        let _ = writeln!(
-            text,
-            "{}: {}",
-            if lang == Lang::Vi { "Có thể đã nhận hai lần" } else { "May have arrived twice" },
-            folded.in_doubt
-        );
-    }
-    if report.folded.is_some() {
-        text.push_str(if lang == Lang::Vi {
-            "Chi tiết từng nhóm đã được gộp khi hết hạn lưu; còn lại số liệu tổng.\n"
-        } else {
-            "Per-chat details were folded when their keeping time ended; the totals remain.\n"
-        });
-    }
-    if b.recalled {
-        text.push_str(if lang == Lang::Vi { "Đã thu hồi.\n" } else { "Recalled.\n" });
-    }
-    if b.late {
-        text.push_str(if lang == Lang::Vi {
-            "Gửi muộn: lời nhắc đến hạn khi Loa đang dừng.\n"
-        } else {
-            "Sent late: the reminder came due while Loa was down.\n"
-        });
+    if report.summary.late {
+        text.push_str(pick(
+            lang,
+            "Gửi muộn: lời nhắc đến hạn khi Loa đang dừng.\n",
+            "Sent late: the reminder came due while Loa was down.\n",
+        ));
     }
     text.push_str(match (lang, report.finished()) {
         (Lang::Vi, true) => "✅ Đã xong.",
@@ -148,7 +143,13 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
         (Lang::En, true) => "✅ Finished.",
         (Lang::En, false) => "⏳ Not finished yet.",
     });
-    text
+}
+
+fn pick(lang: Lang, vi: &'static str, en: &'static str) -> &'static str {
+    match lang {
+        Lang::Vi => vi,
+        Lang::En => en,
+    }
 }
 
 pub fn broadcast_usage(lang: Lang, command: &str) -> String {
