@@ -428,7 +428,7 @@ async fn subscribe_groups(store: &Store, groups: &[i64]) -> Result<(), String> {
 
 /// A broadcast confirmed for tomorrow, with BACKLOG_DELIVERIES pending deliveries due then to
 /// chats Loa does not know. Seeded before the measured broadcast exists, it has the lower id.
-/// Only the columns every schema version has are set; the rest keep their defaults.
+/// The rows are written as Loa's own confirmation writes a delivery due later: parked.
 async fn add_future_backlog(store: &Store) -> Result<(), String> {
     let now = Utc::now().timestamp_millis();
     let tomorrow = (Utc::now() + chrono::Duration::days(1)).timestamp_millis();
@@ -447,8 +447,8 @@ async fn add_future_backlog(store: &Store) -> Result<(), String> {
     .map_err(error)?;
     sqlx::query(
         "WITH RECURSIVE n(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM n WHERE i + 1 < ?1)
-         INSERT INTO deliveries (broadcast_id, chat_id, urgent, state, next_attempt_at)
-         SELECT ?2, ?3 - i, 0, 'pending', ?4 FROM n",
+         INSERT INTO deliveries (broadcast_id, chat_id, urgent, state, next_attempt_at, parked)
+         SELECT ?2, ?3 - i, 0, 'pending', ?4, 1 FROM n",
     )
     .bind(BACKLOG_DELIVERIES as i64)
     .bind(broadcast)
