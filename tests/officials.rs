@@ -3,7 +3,7 @@
 mod support;
 
 use support::{
-    fake_telegram::{Reply, SentMessage},
+    fake_telegram::Reply,
     test_app::{ADMIN_ID, TestApp},
     updates,
     ward::count,
@@ -99,18 +99,6 @@ async fn the_last_admin_cannot_demote_themselves_either() {
     app.stop().await;
 }
 
-/// A tap by `user_id` on the preview's button whose data starts with `prefix`.
-fn tap(preview: &SentMessage, user_id: i64, prefix: &str) -> serde_json::Value {
-    let data = preview.reply_markup.as_ref().expect("buttons")["inline_keyboard"][0]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|button| button["callback_data"].as_str().unwrap().to_owned())
-        .find(|data| data.starts_with(prefix))
-        .expect("button");
-    updates::callback_query(preview, user_id, &data)
-}
-
 #[tokio::test]
 async fn only_the_author_of_a_draft_can_send_it_with_its_buttons() {
     let app = TestApp::spawn().await;
@@ -118,17 +106,17 @@ async fn only_the_author_of_a_draft_can_send_it_with_its_buttons() {
     app.private(ADMIN_ID, &format!("/official add {EDITOR}")).await;
     let preview = app.official_says(ADMIN_ID, "/post waste Lịch thu gom rác", 2).await;
 
-    let resident = app.reply_to(RESIDENT, tap(&preview[1], RESIDENT, "confirm:")).await;
+    let resident = app.reply_to(RESIDENT, updates::tap_button(&preview[1], RESIDENT, "confirm:")).await;
     assert!(resident.text.contains("chỉ dành cho cán bộ phường"), "{}", resident.text);
-    let other = app.reply_to(EDITOR, tap(&preview[1], EDITOR, "confirm:")).await;
+    let other = app.reply_to(EDITOR, updates::tap_button(&preview[1], EDITOR, "confirm:")).await;
     assert!(other.text.contains("Không có bản nháp"), "{}", other.text);
-    let other = app.reply_to(EDITOR, tap(&preview[1], EDITOR, "cancel:")).await;
+    let other = app.reply_to(EDITOR, updates::tap_button(&preview[1], EDITOR, "cancel:")).await;
     assert!(other.text.contains("Không có bản nháp"), "{}", other.text);
     assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 0);
     assert_eq!(count(&app, "SELECT count(*) FROM drafts").await, 1, "the author's draft stands");
     assert!(app.telegram.calls_to("editMessageReplyMarkup").is_empty(), "the author's buttons stay");
 
-    let sent = app.reply_to(ADMIN_ID, tap(&preview[1], ADMIN_ID, "confirm:")).await;
+    let sent = app.reply_to(ADMIN_ID, updates::tap_button(&preview[1], ADMIN_ID, "confirm:")).await;
     assert!(sent.text.contains("Đã xác nhận"), "{}", sent.text);
     assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 1);
     app.stop().await;
@@ -149,7 +137,7 @@ async fn a_tap_whose_query_expired_while_loa_was_down_still_confirms() {
                 .into(),
         },
     );
-    app.telegram.push_update(tap(&preview[1], ADMIN_ID, "confirm:"));
+    app.telegram.push_update(updates::tap_button(&preview[1], ADMIN_ID, "confirm:"));
     app.start().await;
     let sent = app.telegram.wait_for_sent(ADMIN_ID, 3).await;
     assert!(sent[2].text.contains("Đã xác nhận"), "{}", sent[2].text);
