@@ -88,6 +88,7 @@ pub async fn run(
         outbox,
         schedule,
         replies,
+        albums: Default::default(),
         quiet_hours: settings.quiet_hours,
     });
     let dispatched = dispatch(bot, context, &shutdown).await;

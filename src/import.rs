@@ -12,7 +12,7 @@ use serde::Deserialize;
 use crate::{
     domain::{
         AreaCode, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window, WindowError,
-        max_body_len, parse_date, plan_reminder,
+        max_text_len, parse_date, plan_reminder,
     },
     error::Error,
     store::{NewReminder, Store},
@@ -154,7 +154,7 @@ fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Ch
     };
     let window = Window { from: date(&entry.from)?, to: date(&entry.to)? };
     let body = entry.text.trim().to_owned();
-    let max = max_body_len(rules.topics);
+    let max = max_text_len(rules.topics, false);
     if body.is_empty() {
         return Err("the text is empty".into());
     }

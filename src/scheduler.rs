@@ -26,6 +26,8 @@ const LATE_AFTER: Duration = Duration::minutes(1);
 /// Due reminders are planned and written this many at a time, one transaction each batch, and
 /// the worker is woken after each: the first fires go out while later ones are still written.
 const BATCH: u32 = 250;
+/// An official's message stays usable for `/post` replying to it this long.
+const INBOX_KEPT: Duration = Duration::days(1);
 
 pub struct Scheduler {
     pub store: Store,
@@ -152,9 +154,7 @@ impl Scheduler {
                 _ = safety_tick.notified() => true,
                 _ = self.changed.0.notified() => false,
                 _ = housekeeping.notified() => {
-                    if let Err(error) = self.store.purge_expired_drafts(self.clock.now()).await {
-                        tracing::warn!(%error, "could not purge expired drafts");
-                    }
+                    self.housekeeping().await;
                     false
                 }
                 _ = retention.notified() => {
@@ -179,6 +179,17 @@ impl Scheduler {
         };
         cron.shutdown().await?;
         ended
+    }
+
+    /// Forgets expired drafts, and what officials sent the bot more than `INBOX_KEPT` ago.
+    async fn housekeeping(&self) {
+        let now = self.clock.now();
+        if let Err(error) = self.store.purge_expired_drafts(now).await {
+            tracing::warn!(%error, "could not purge expired drafts");
+        }
+        if let Err(error) = self.store.purge_inbox(now - INBOX_KEPT).await {
+            tracing::warn!(%error, "could not purge the officials' inbox");
+        }
     }
 
     /// Folds deliveries older than `keep_deliveries` into per-broadcast totals; returns how

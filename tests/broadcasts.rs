@@ -20,6 +20,22 @@ fn announcements(app: &TestApp, chat: i64) -> Vec<SentMessage> {
     app.telegram.sent_to(chat).into_iter().filter(|m| m.text.contains("📢")).collect()
 }
 
+/// The formatting Telegram was asked to show on message `message_id` of `chat`.
+fn entities_of(app: &TestApp, chat: i64, text: &str) -> serde_json::Value {
+    let call = app
+        .telegram
+        .calls_to("sendMessage")
+        .into_iter()
+        .rfind(|call| call.body["chat_id"].as_i64() == Some(chat) && call.body["text"].as_str() == Some(text))
+        .expect("the message was sent");
+    call.body["entities"].clone()
+}
+
+/// The heading's bold entity: "📢" is two UTF-16 units.
+fn bold_heading(heading: &str) -> serde_json::Value {
+    serde_json::json!([{"type": "bold", "offset": 0, "length": heading.encode_utf16().count()}])
+}
+
 async fn ward(app: &TestApp) {
     app.seed_chat(AREA5_A, "Tổ 5 — nhóm A", Some("5"), &["waste"]).await;
     app.seed_chat(AREA5_B, "Tổ 5 — nhóm B", Some("TDP5"), &["waste", "health"]).await;
@@ -53,8 +69,10 @@ async fn an_official_posts_to_area_5_previews_confirms_and_only_its_subscribed_g
 
     let text = "Từ ngày 1/6, rác thải sinh hoạt thu gom 18:00–20:00 thứ Hai, Tư, Sáu.";
     let preview = app.official_says(ADMIN_ID, &format!("/post waste area=5 pin {text}"), 2).await;
-    assert_eq!(preview[0].text, format!("<b>📢 Thu gom rác, vệ sinh môi trường</b>\n\n{text}"));
-    assert_eq!(preview[0].parse_mode.as_deref(), Some("HTML"));
+    let heading = "📢 Thu gom rác, vệ sinh môi trường";
+    assert_eq!(preview[0].text, format!("{heading}\n\n{text}"));
+    assert_eq!(preview[0].parse_mode, None, "formatting goes as entities, never re-parsed");
+    assert_eq!(entities_of(&app, ADMIN_ID, &preview[0].text), bold_heading(heading));
     assert!(preview[1].text.contains("Sẽ gửi tới: 2 nhóm/người"), "{}", preview[1].text);
     assert!(preview[1].text.contains("Phạm vi: tổ 5"), "{}", preview[1].text);
     let buttons = preview[1].reply_markup.as_ref().expect("buttons").to_string();
@@ -210,14 +228,9 @@ async fn text_with_markup_characters_and_diacritics_is_shown_verbatim() {
     app.official_says(ADMIN_ID, "/confirm", 1).await;
     wait_delivered(&app, &[AREA7]).await;
     let message = &announcements(&app, AREA7)[0];
-    assert_eq!(message.parse_mode.as_deref(), Some("HTML"));
-    assert!(
-        message.text.ends_with(
-            "Phòng chống sốt xuất huyết: diệt bọ gậy, lăng quăng &lt;ngay hôm nay&gt; &amp; \"mỗi tuần\""
-        ),
-        "{}",
-        message.text
-    );
+    assert_eq!(message.parse_mode, None);
+    assert_eq!(message.text, format!("📢 Thu gom rác, vệ sinh môi trường\n\n{body}"));
+    assert_eq!(entities_of(&app, AREA7, &message.text), bold_heading("📢 Thu gom rác, vệ sinh môi trường"));
     let stored: String =
         sqlx::query_scalar("SELECT body FROM broadcasts").fetch_one(app.store.pool()).await.unwrap();
     assert_eq!(stored, body, "the database keeps the text as written");
@@ -232,7 +245,7 @@ async fn a_group_in_english_gets_an_english_heading() {
     app.official_says(ADMIN_ID, "/post waste area=7 Rác", 2).await;
     app.official_says(ADMIN_ID, "/confirm", 1).await;
     wait_delivered(&app, &[AREA7]).await;
-    assert!(announcements(&app, AREA7)[0].text.starts_with("<b>📢 Waste collection and sanitation</b>"));
+    assert_eq!(announcements(&app, AREA7)[0].text, "📢 Waste collection and sanitation\n\nRác");
     app.stop().await;
 }
 

@@ -35,7 +35,8 @@ async fn edit_changes_the_text_in_every_chat_that_received_it() {
         let sent = &announcements(&app, chat)[0];
         let edit = edits.iter().find(|c| c.body["chat_id"] == chat).expect("edited");
         assert_eq!(edit.body["message_id"], sent.message_id);
-        assert!(edit.body["text"].as_str().unwrap().ends_with("dời sang 20:00 &lt;Chủ nhật&gt;"));
+        assert!(edit.body["text"].as_str().unwrap().ends_with("dời sang 20:00 <Chủ nhật>"), "{}", edit.body);
+        assert_eq!(edit.body["entities"][0]["type"], "bold", "the heading stays bold: {}", edit.body);
     }
     let report = app.official_says(ADMIN_ID, "/report 1", 1).await;
     assert!(report[0].text.contains("Đã sửa: 2"), "{}", report[0].text);

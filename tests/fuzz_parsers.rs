@@ -12,7 +12,7 @@ use loa::{
     bot::texts,
     domain::{
         AreaArg, AreaCode, Lang, PostRequest, QuietHours, ReminderRefusal, Role, Schedule, Topic,
-        TopicCatalog, TopicSelection, UnknownTopics, When, Window, max_body_len, parse_date, parse_duration,
+        TopicCatalog, TopicSelection, UnknownTopics, When, Window, max_text_len, parse_date, parse_duration,
         parse_time, plan_reminder, split_when,
     },
     import::{ImportError, Rules, check_plan},
@@ -328,7 +328,7 @@ fn assert_post(request: &PostRequest, input: &str, catalog: &TopicCatalog) -> Re
     prop_assert!(catalog.get(&request.topic).is_some(), "unknown topic {:?}", request.topic);
     let body = &request.body;
     prop_assert!(!body.is_empty() && body.trim() == body, "{body:?}");
-    prop_assert!(body.encode_utf16().count() <= max_body_len(catalog));
+    prop_assert!(body.encode_utf16().count() <= max_text_len(catalog, false));
     prop_assert!(input.trim_end().ends_with(body.as_str()), "the text is kept exactly as written");
     prop_assert!(request.areas.is_sorted() && request.areas.windows(2).all(|pair| pair[0] != pair[1]));
     request.areas.iter().try_for_each(assert_area)
@@ -583,7 +583,7 @@ proptest! {
                     let body = &entry.request.body;
                     prop_assert!(catalog.get(&entry.request.topic).is_some());
                     prop_assert!(!body.is_empty() && body.trim() == body);
-                    prop_assert!(body.encode_utf16().count() <= max_body_len(&catalog));
+                    prop_assert!(body.encode_utf16().count() <= max_text_len(&catalog, false));
                     entry.request.areas.iter().try_for_each(assert_area)?;
                 }
                 for (_, reason) in &plan.skipped {

@@ -48,6 +48,8 @@ pub struct Context {
     pub schedule: ScheduleSignal,
     /// Every message to a person leaves through here.
     pub replies: ReplyQueue,
+    /// Officials' albums still arriving, item by item.
+    pub albums: official::Albums,
     pub quiet_hours: Option<QuietHours>,
 }
 
@@ -85,7 +87,10 @@ pub fn schema() -> UpdateHandler<Error> {
         .branch(Message::filter_migration().endpoint(membership::chat_migrated))
         .branch(dptree::entry().filter_command::<ResidentCommand>().endpoint(resident::handle))
         .branch(dptree::entry().filter_command::<OfficialCommand>().endpoint(official::handle))
-        .branch(dptree::filter(is_unknown_command_for_us).endpoint(resident::unknown_command));
+        .branch(dptree::filter(is_unknown_command_for_us).endpoint(resident::unknown_command))
+        .branch(
+            dptree::filter(|message: Message| message.chat.is_private()).endpoint(official::incoming_message),
+        );
 
     let buttons = Update::filter_callback_query()
         .branch(dptree::filter(|query: CallbackQuery| pages::is_page_button(&query)).endpoint(pages::turn))

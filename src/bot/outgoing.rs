@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use super::{reply::Outgoing, texts};
 use crate::{
     config::Rates,
-    delivery::{SLOT_SLACK, SharedPacer, classify},
+    delivery::{SLOT_SLACK, SharedPacer, classify, send_announcement},
     domain::Lang,
     store::Outcome,
 };
@@ -178,8 +178,8 @@ impl ReplyQueue {
                 soonest(at - self.0.booking_horizon);
                 break;
             }
-            pacer.record(chat, queue.is_group, at);
             let queued = queue.waiting.pop_front().expect("not empty");
+            pacer.record(chat, queue.is_group, at, queued.what.messages());
             queue.in_flight = true;
             sending.spawn(self.clone().send(ChatId(chat), queue.is_group, queued, at));
         }
@@ -187,7 +187,7 @@ impl ReplyQueue {
     }
 
     async fn send(self, chat: ChatId, is_group: bool, mut queued: Queued, at: Instant) {
-        self.wait_for_slot(chat, is_group, at).await;
+        self.wait_for_slot(chat, is_group, queued.what.messages(), at).await;
         let result = perform(&self.0.bot, chat, &queued.what).await;
         let mut chats = self.0.lock();
         let queue = chats.get_mut(&chat.0).expect("a chat with a request in flight is kept");
@@ -215,7 +215,7 @@ impl ReplyQueue {
     /// books a new one rather than send into the slots booked after its own, which would bunch
     /// requests past the overall limit; the missed slot stays booked, unused, which only ever
     /// spaces requests further apart. Twice at most, so a reply is never starved.
-    async fn wait_for_slot(&self, chat: ChatId, is_group: bool, mut at: Instant) {
+    async fn wait_for_slot(&self, chat: ChatId, is_group: bool, messages: usize, mut at: Instant) {
         for _ in 0..2 {
             tokio::time::sleep_until(at).await;
             let now = Instant::now();
@@ -224,7 +224,7 @@ impl ReplyQueue {
             }
             let mut pacer = self.0.pacer.lock();
             at = pacer.ready_at(chat.0, is_group).max(now);
-            pacer.record(chat.0, is_group, at);
+            pacer.record(chat.0, is_group, at, messages);
         }
         tokio::time::sleep_until(at).await;
     }
@@ -270,6 +270,10 @@ async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<(), Request
         }
         Outgoing::RemoveButtons { message_id } => {
             bot.edit_message_reply_markup(chat, *message_id).await.map(drop)
+        }
+        Outgoing::Announcement { rendered, media } => {
+            // A preview half sent is sent again whole: the official sees it twice at worst.
+            send_announcement(bot, chat, rendered, media).await.map(drop).map_err(|failure| failure.error)
         }
     };
     match result {

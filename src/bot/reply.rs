@@ -3,6 +3,8 @@
 
 use teloxide::types::{InlineKeyboardMarkup, MessageId};
 
+use crate::domain::{Media, Rendered};
+
 /// One message: plain text or HTML, with optional buttons.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
@@ -42,6 +44,21 @@ pub enum Outgoing {
     RemoveButtons {
         message_id: MessageId,
     },
+    /// An announcement exactly as residents receive it (a preview).
+    Announcement {
+        rendered: Rendered,
+        media: Media,
+    },
+}
+
+impl Outgoing {
+    /// How many messages it makes, each counted against Telegram's limits.
+    pub fn messages(&self) -> usize {
+        match self {
+            Outgoing::Announcement { media, .. } => media.messages(),
+            _ => 1,
+        }
+    }
 }
 
 impl From<Reply> for Outgoing {

@@ -11,7 +11,7 @@ use super::{
     texts,
 };
 use crate::{
-    domain::{AreaArg, Lang, UnknownTopics},
+    domain::{AreaArg, Lang, Media, UnknownTopics},
     error::Result,
     scheduler::schedule_of,
     store::ChatSettings,
@@ -107,7 +107,7 @@ async fn answer(
             let latest = ctx.store.latest_for_chat(chat, LATEST).await?;
             let items: Vec<_> = latest
                 .into_iter()
-                .map(|a| texts::Delivered { at: a.at, topic: a.topic, body: a.body })
+                .map(|a| texts::Delivered { at: a.at, topic: a.topic, body: a.body, media: a.media })
                 .collect();
             Ok(texts::latest(lang, &items, &ctx.topics, ctx.timezone))
         }
@@ -141,11 +141,21 @@ async fn upcoming(ctx: &Context, chat: i64) -> Result<Vec<texts::Upcoming>> {
                 .take_while(|at| *at <= until)
                 .take(UPCOMING_LINES);
         for at in fires {
-            items.push(texts::Upcoming { at, topic: reminder.topic.clone(), body: reminder.body.clone() });
+            items.push(texts::Upcoming {
+                at,
+                topic: reminder.topic.clone(),
+                body: reminder.body.clone(),
+                media: Media::None,
+            });
         }
     }
     for later in ctx.store.scheduled_for_chat(chat, now, until).await? {
-        items.push(texts::Upcoming { at: later.at, topic: later.topic, body: later.body });
+        items.push(texts::Upcoming {
+            at: later.at,
+            topic: later.topic,
+            body: later.body,
+            media: later.media,
+        });
     }
     items.sort_by_key(|item| item.at);
     items.truncate(UPCOMING_LINES);

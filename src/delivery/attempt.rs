@@ -1,45 +1,52 @@
 //! One request to Telegram for one job, and what its answer means for the outbox.
 
 use chrono::{DateTime, Duration, Utc};
-use teloxide::{
-    ApiError, RequestError,
-    prelude::*,
-    types::{MessageId, ParseMode},
-};
+use teloxide::{ApiError, RequestError, prelude::*, types::MessageId};
 
-use crate::store::{Action, Job, Outcome};
+use super::announce;
+use crate::{
+    domain::Rendered,
+    store::{Action, Job, Outcome},
+};
 
 /// Transient failures are retried this many times in all, then the job fails.
 pub const MAX_ATTEMPTS: u32 = 8;
 /// The wait before the second attempt; it doubles each time (5 s, 10 s, ... about 10 min).
 const FIRST_BACKOFF: Duration = Duration::seconds(5);
 
-/// Performs `job` with its text already rendered, and classifies the result.
-pub async fn perform(bot: &Bot, job: &Job, text: String, now: impl Fn() -> DateTime<Utc>) -> Outcome {
+/// Performs `job` with its content already rendered, and classifies the result.
+pub async fn perform(bot: &Bot, job: &Job, rendered: Rendered, now: impl Fn() -> DateTime<Utc>) -> Outcome {
     let chat = ChatId(job.chat_id);
-    let result = match job.action {
-        Action::Send { pin } => match bot.send_message(chat, text).parse_mode(ParseMode::Html).await {
-            Ok(message) => {
+    let media = &job.content.media;
+    let error = match &job.action {
+        Action::Send { pin } => match announce::send(bot, chat, &rendered, media).await {
+            Ok(ids) => {
+                let first = ids[0];
                 // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
-                let pinned = (pin && job.is_group).then_some(
-                    bot.pin_chat_message(chat, message.id).disable_notification(true).await.is_ok(),
-                );
-                return Outcome::Sent { message_id: message.id.0, pinned };
+                let pinned = (*pin && job.is_group)
+                    .then_some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok());
+                let more = ids[1..].iter().map(|id| id.0).collect();
+                return Outcome::Sent { message_id: first.0, more, pinned };
             }
-            Err(error) => error,
+            Err(announce::Failure { error, partial }) => {
+                return match classify(&error, job.attempts, now()) {
+                    Outcome::Retry { error, at, .. } => Outcome::Retry { error, at, in_doubt: partial },
+                    other => other,
+                };
+            }
         },
         Action::Edit { message_id } => {
-            match bot.edit_message_text(chat, MessageId(message_id), text).parse_mode(ParseMode::Html).await {
-                Ok(_) | Err(RequestError::Api(ApiError::MessageNotModified)) => return Outcome::Done,
+            match announce::edit(bot, chat, MessageId(*message_id), &rendered, media).await {
+                Ok(()) => return Outcome::Done,
                 Err(error) => error,
             }
         }
-        Action::Delete { message_id } => match bot.delete_message(chat, MessageId(message_id)).await {
-            Ok(_) | Err(RequestError::Api(ApiError::MessageToDeleteNotFound)) => return Outcome::Done,
+        Action::Delete { message_ids } => match announce::delete(bot, chat, message_ids).await {
+            Ok(()) => return Outcome::Done,
             Err(error) => error,
         },
     };
-    classify(&result, job.attempts, now())
+    classify(&error, job.attempts, now())
 }
 
 /// What a failed request means: retry later, give up on this job, give up on the chat, or
@@ -49,6 +56,7 @@ pub fn classify(error: &RequestError, attempts: u32, now: DateTime<Utc>) -> Outc
         RequestError::RetryAfter(wait) => Outcome::Retry {
             error: format!("Telegram asked to wait {} s (429)", wait.seconds()),
             at: now + Duration::seconds(i64::from(wait.seconds())),
+            in_doubt: false,
         },
         RequestError::MigrateToChatId(to) => Outcome::Migrated { to: to.0 },
         RequestError::Api(api) if chat_is_gone(api) => {
@@ -118,7 +126,7 @@ fn retry_or_give_up(error: &str, attempts: u32, now: DateTime<Utc>) -> Outcome {
         };
     }
     let backoff = FIRST_BACKOFF * 2_i32.pow(attempts.saturating_sub(1));
-    Outcome::Retry { error: error.to_owned(), at: now + backoff }
+    Outcome::Retry { error: error.to_owned(), at: now + backoff, in_doubt: false }
 }
 
 #[cfg(test)]

@@ -2,6 +2,7 @@
 //! under Telegram's limits, and records each outcome. Whatever stops it, the database still
 //! says what is owed, so the next start finishes the work.
 
+mod announce;
 mod attempt;
 mod pacer;
 
@@ -17,13 +18,14 @@ use teloxide::Bot;
 use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
 
+pub use announce::{Failure, send as send_announcement};
 pub use attempt::{MAX_ATTEMPTS, classify};
 pub use pacer::{Pacer, SharedPacer};
 
 use crate::{
     clock::Clock,
     config::Rates,
-    domain::{Lang, QuietHours, TopicCatalog, render},
+    domain::{Lang, QuietHours, Rendered, TopicCatalog, render},
     error::Result,
     store::{Job, Outcome, Store},
     supervisor::{LoopHealth, Supervisor},
@@ -180,7 +182,7 @@ impl Worker {
             // schedule, so lateness never turns into a burst.
             let due = pacer.ready_at(job.chat_id, job.is_group);
             let at = if due + SLOT_SLACK >= now { due } else { now };
-            pacer.record(job.chat_id, job.is_group, at);
+            pacer.record(job.chat_id, job.is_group, at, job.messages());
             self.start(job, &mut held.in_flight);
         }
         // O(chats paced in the last minute): once a second, not once per request.
@@ -264,14 +266,15 @@ impl Worker {
 
     fn start(&self, job: Job, in_flight: &mut JoinSet<(Job, Outcome)>) {
         let lang = job.lang.unwrap_or(self.default_lang);
-        let text = match self.topics.get(&job.topic) {
-            Some(topic) => render(topic, lang, &job.body),
-            None => teloxide::utils::html::escape(&job.body),
+        let content = &job.content;
+        let rendered = match self.topics.get(&job.topic) {
+            Some(topic) => render(topic, lang, &content.text, &content.entities),
+            None => Rendered { text: content.text.clone(), entities: content.entities.clone() },
         };
         let bot = self.bot.clone();
         let clock = self.clock.clone();
         in_flight.spawn(async move {
-            let outcome = attempt::perform(&bot, &job, text, || clock.now()).await;
+            let outcome = attempt::perform(&bot, &job, rendered, || clock.now()).await;
             (job, outcome)
         });
     }
@@ -292,7 +295,7 @@ impl Worker {
                         "delivery failed"
                     )
                 }
-                Outcome::Retry { error, at } => {
+                Outcome::Retry { error, at, .. } => {
                     tracing::info!(broadcast = job.broadcast_id, chat = job.chat_id, %at, error, "delivery will be retried")
                 }
                 Outcome::Migrated { to } => {

@@ -97,17 +97,24 @@ impl Pacer {
         ready
     }
 
-    /// Records that a request to `chat` starts at `at`.
-    pub fn record(&mut self, chat: i64, is_group: bool, at: Instant) {
-        self.next_global = at + self.global_gap;
-        if self.recent.len() == self.global_span {
-            self.recent.pop_front();
+    /// Records that a request to `chat` starts at `at`, carrying `messages` messages (an
+    /// album's items each count, as Telegram counts them): they all take their share of the
+    /// overall rate and of the group's minute.
+    pub fn record(&mut self, chat: i64, is_group: bool, at: Instant, messages: usize) {
+        let messages = messages.max(1);
+        self.next_global = at + self.global_gap * messages as u32;
+        for _ in 0..messages {
+            if self.recent.len() == self.global_span {
+                self.recent.pop_front();
+            }
+            self.recent.push_back(at);
         }
-        self.recent.push_back(at);
         let pace = self.chats.entry(chat).or_default();
         pace.next = Some(at + self.chat_gap);
         if is_group {
-            pace.recent.push_back(at);
+            for _ in 0..messages {
+                pace.recent.push_back(at);
+            }
             while pace.recent.len() > self.group_limit {
                 pace.recent.pop_front();
             }
@@ -152,7 +159,7 @@ mod tests {
             .map(|i| {
                 let chat = chat_of(i);
                 let at = pacer.ready_at(chat, is_group);
-                pacer.record(chat, is_group, at);
+                pacer.record(chat, is_group, at, 1);
                 at
             })
             .collect()
@@ -189,7 +196,7 @@ mod tests {
             // slots they were due in, as it does.
             let late = if i % 7 == 0 { Duration::from_millis(20) } else { Duration::ZERO };
             let at = pacer.ready_at(chat, true) + late;
-            pacer.record(chat, true, at);
+            pacer.record(chat, true, at, 1);
             starts.push(at);
             if late > Duration::ZERO {
                 pacer.next_global = at;
@@ -226,18 +233,34 @@ mod tests {
         let start = Instant::now();
         let mut pacer = pacer(30, 20, 1, start);
         assert_eq!(pacer.ready_at(-1, true), start);
-        pacer.record(-1, true, start);
+        pacer.record(-1, true, start, 1);
         assert_eq!(pacer.ready_at(-2, true), start + pacer.global_gap);
         assert_eq!(pacer.chat_ready_at(-2, true), None, "chat -2's own limits hold nothing back");
         assert_eq!(pacer.chat_ready_at(-1, true), Some(start + pacer.chat_gap));
     }
 
     #[test]
+    fn an_album_counts_as_its_items_against_the_overall_rate_and_the_group_minute() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 1, start);
+        pacer.record(-1, true, start, 3);
+        assert_eq!(pacer.ready_at(-2, true), start + pacer.global_gap * 3);
+        for second in 1..=5 {
+            pacer.record(-1, true, start + Duration::from_secs(second * 2), 3);
+        }
+        // 18 messages in the group's minute: an album of 3 would pass 20, so the window must
+        // free the first ones before the group gets more.
+        assert_eq!(pacer.chats[&-1].recent.len(), 18);
+        pacer.record(-1, true, start + Duration::from_secs(12), 3);
+        assert!(pacer.chat_ready_at(-1, true).unwrap() >= start + pacer.group_window);
+    }
+
+    #[test]
     fn idle_chats_are_forgotten() {
         let start = Instant::now();
         let mut pacer = pacer(30, 20, 1, start);
-        pacer.record(1, false, start);
-        pacer.record(-2, true, start);
+        pacer.record(1, false, start, 1);
+        pacer.record(-2, true, start, 1);
         pacer.forget_idle(start + Duration::from_secs(2));
         assert_eq!(pacer.chats.len(), 1, "the group's minute window still holds");
         pacer.forget_idle(start + Duration::from_secs(120));

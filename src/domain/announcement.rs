@@ -2,10 +2,11 @@
 
 use chrono::NaiveDate;
 
-use super::{AreaCode, AreaError, Lang, TimeError, Topic, TopicCatalog, parse_date};
-
-/// Telegram's limit on a message's text, counted in UTF-16 units after markup is parsed.
-pub const MAX_MESSAGE_LEN: usize = 4096;
+use super::{
+    AreaCode, AreaError, TimeError, TopicCatalog,
+    content::{max_text_len, utf16_len},
+    parse_date,
+};
 
 /// What `/post <topic> [area=<code>[,<code>...]] [pin] [urgent] <text>` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,13 +46,19 @@ impl PostRequest {
     /// Parses the arguments of `/post`. Options come before the text in any order; `--` ends
     /// them, so a text may itself begin with `pin` or `a=b`.
     pub fn parse(args: &str, catalog: &TopicCatalog) -> Result<PostRequest, PostError> {
-        Self::parse_options(args, catalog, None)
+        Self::parse_options(args, catalog, None, true)
+    }
+
+    /// Like [`PostRequest::parse`] for a command that replies to the announcement's content:
+    /// the text may be left out (it then comes from the message replied to).
+    pub fn parse_reply(args: &str, catalog: &TopicCatalog) -> Result<PostRequest, PostError> {
+        Self::parse_options(args, catalog, None, false)
     }
 
     /// Like [`PostRequest::parse`], and also takes `from=` and `to=` dates.
     pub fn parse_with_window(args: &str, catalog: &TopicCatalog) -> Result<(PostRequest, Window), PostError> {
         let mut window = Window::default();
-        let request = Self::parse_options(args, catalog, Some(&mut window))?;
+        let request = Self::parse_options(args, catalog, Some(&mut window), true)?;
         Ok((request, window))
     }
 
@@ -59,6 +66,7 @@ impl PostRequest {
         args: &str,
         catalog: &TopicCatalog,
         mut window: Option<&mut Window>,
+        text_required: bool,
     ) -> Result<PostRequest, PostError> {
         let mut rest = args.trim_start();
         let topic = next_word(&mut rest).ok_or(PostError::MissingTopic)?.to_lowercase();
@@ -97,10 +105,10 @@ impl PostRequest {
         request.areas.sort();
         request.areas.dedup();
         request.body = rest.trim().to_owned();
-        if request.body.is_empty() {
+        if request.body.is_empty() && text_required {
             return Err(PostError::EmptyText);
         }
-        let max = max_body_len(catalog);
+        let max = max_text_len(catalog, false);
         let length = utf16_len(&request.body);
         if length > max {
             return Err(PostError::TooLong { length, max });
@@ -127,37 +135,10 @@ fn parse_areas(list: &str) -> Result<Vec<AreaCode>, PostError> {
         .collect()
 }
 
-/// The longest body that fits in one message under any topic's heading in any language.
-pub fn max_body_len(catalog: &TopicCatalog) -> usize {
-    let longest_heading = catalog
-        .all()
-        .iter()
-        .flat_map(|topic| Lang::ALL.map(|lang| utf16_len(&heading(topic, lang))))
-        .max()
-        .unwrap_or(0);
-    MAX_MESSAGE_LEN.saturating_sub(longest_heading + HEADING_GAP.len())
-}
-
-const HEADING_GAP: &str = "\n\n";
-
-fn heading(topic: &Topic, lang: Lang) -> String {
-    format!("📢 {}", topic.name(lang))
-}
-
-/// The message residents see, as Telegram HTML: the topic's name as a bold heading, then the
-/// text shown verbatim (`<`, `>` and `&` escaped).
-pub fn render(topic: &Topic, lang: Lang, body: &str) -> String {
-    let heading = teloxide::utils::html::escape(&heading(topic, lang));
-    format!("<b>{heading}</b>{HEADING_GAP}{}", teloxide::utils::html::escape(body))
-}
-
-fn utf16_len(text: &str) -> usize {
-    text.encode_utf16().count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::domain::Topic;
 
     fn catalog() -> TopicCatalog {
         TopicCatalog::new(vec![Topic {
@@ -222,22 +203,12 @@ mod tests {
 
     #[test]
     fn a_text_over_the_limit_reports_its_length_and_the_limit() {
-        let max = max_body_len(&catalog());
+        let max = max_text_len(&catalog(), false);
         assert_eq!(max, 4096 - "📢 Thu gom rác, vệ sinh môi trường".encode_utf16().count() - 2);
         assert!(parse(&format!("waste {}", "ă".repeat(max))).is_ok());
         assert_eq!(
             parse(&format!("waste {}", "ă".repeat(max + 1))),
             Err(PostError::TooLong { length: max + 1, max })
         );
-    }
-
-    #[test]
-    fn rendering_escapes_the_text_and_heads_it_with_the_topic() {
-        let topic = &catalog().all()[0].clone();
-        assert_eq!(
-            render(topic, Lang::Vi, "a < b && c > d"),
-            "<b>📢 Thu gom rác, vệ sinh môi trường</b>\n\na &lt; b &amp;&amp; c &gt; d"
-        );
-        assert!(render(topic, Lang::En, "x").starts_with("<b>📢 Waste collection"));
     }
 }

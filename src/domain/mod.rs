@@ -2,6 +2,7 @@
 
 mod announcement;
 mod area;
+mod content;
 mod lang;
 mod local_time;
 mod quiet_hours;
@@ -10,8 +11,12 @@ mod role;
 mod schedule;
 mod topic;
 
-pub use announcement::{MAX_MESSAGE_LEN, PostError, PostRequest, Window, max_body_len, render};
+pub use announcement::{PostError, PostRequest, Window};
 pub use area::{AreaArg, AreaCode, AreaError};
+pub use content::{
+    Content, ContentError, MAX_CAPTION_LEN, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered,
+    max_text_len, render,
+};
 pub use lang::Lang;
 pub use local_time::{TimeError, local_to_utc, parse_date, parse_duration, parse_time};
 pub use quiet_hours::{QuietHours, QuietHoursError};

@@ -4,10 +4,13 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 use teloxide::types::UserId;
 
-use super::{Store, audit, from_millis, millis, parse_areas_json};
-use crate::{domain::AreaCode, error::Result};
+use super::{Store, audit, from_millis, millis, parse_areas_json, parse_media};
+use crate::{
+    domain::{AreaCode, Media},
+    error::Result,
+};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BroadcastSummary {
     pub id: i64,
     pub created_at: DateTime<Utc>,
@@ -20,6 +23,8 @@ pub struct BroadcastSummary {
     pub recalled: bool,
     pub delivered: u64,
     pub total: u64,
+    /// What came with the words, to name the kind in lists.
+    pub media: Media,
 }
 
 /// A chat where something failed, and why.
@@ -30,7 +35,7 @@ pub struct ChatFailure {
     pub reason: String,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct BroadcastReport {
     pub summary: BroadcastSummary,
     /// Not yet delivered: waiting, in flight or to be retried.
@@ -75,10 +80,10 @@ pub enum Amended {
     },
 }
 
-type SummaryRow = (i64, i64, i64, String, String, bool, bool, bool, i64, i64);
+type SummaryRow = (i64, i64, i64, String, String, bool, bool, bool, i64, i64, Option<String>);
 
 fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
-    let (id, created_at, created_by, topic, areas, urgent, late, recalled, delivered, total) = row;
+    let (id, created_at, created_by, topic, areas, urgent, late, recalled, delivered, total, media) = row;
     BroadcastSummary {
         id,
         created_at: from_millis(created_at),
@@ -90,6 +95,7 @@ fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
         recalled,
         delivered: delivered as u64,
         total: total as u64,
+        media: parse_media(media.as_deref()),
     }
 }
 
@@ -102,7 +108,7 @@ macro_rules! select_summaries {
             delivered!(),
             ", ",
             total!(),
-            " FROM broadcasts b "
+            ", b.media FROM broadcasts b "
         )
     };
 }
@@ -195,7 +201,16 @@ impl Store {
         }))
     }
 
-    /// Replaces a broadcast's text. Delivered messages get an edit queued; pending deliveries
+    /// What came with a broadcast's words; `None` if there is no such broadcast.
+    pub async fn broadcast_media(&self, id: i64) -> Result<Option<Media>> {
+        let media: Option<Option<String>> = sqlx::query_scalar("SELECT media FROM broadcasts WHERE id = ?1")
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(media.map(|media| parse_media(media.as_deref())))
+    }
+
+    /// Replaces a broadcast's text (or caption) with a typed one, without formatting. Delivered messages get an edit queued; pending deliveries
     /// send the new text; an older edit still queued is superseded.
     pub async fn edit_broadcast(
         &self,
@@ -216,7 +231,8 @@ impl Store {
             Some(false) => {}
         }
         let revision: i64 = sqlx::query_scalar(
-            "UPDATE broadcasts SET body = ?2, revision = revision + 1 WHERE id = ?1 RETURNING revision",
+            "UPDATE broadcasts SET body = ?2, entities = NULL, revision = revision + 1 WHERE id = ?1
+             RETURNING revision",
         )
         .bind(id)
         .bind(body)
@@ -278,19 +294,26 @@ impl Store {
     }
 }
 
-/// An announcement as a chat sees it in a list: when, what topic, what text.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// An announcement as a chat sees it in a list: when, what topic, what text, what with it.
+#[derive(Debug, Clone, PartialEq)]
 pub struct ChatAnnouncement {
     pub at: DateTime<Utc>,
     pub topic: String,
     pub body: String,
+    pub media: Media,
+}
+
+type AnnouncementRow = (i64, String, String, Option<String>);
+
+fn announcement_from_row((at, topic, body, media): AnnouncementRow) -> ChatAnnouncement {
+    ChatAnnouncement { at: from_millis(at), topic, body, media: parse_media(media.as_deref()) }
 }
 
 impl Store {
     /// The last `limit` announcements delivered to a chat, newest first.
     pub async fn latest_for_chat(&self, chat_id: i64, limit: u32) -> Result<Vec<ChatAnnouncement>> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT d.sent_at, b.topic, b.body FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+        let rows: Vec<AnnouncementRow> = sqlx::query_as(
+            "SELECT d.sent_at, b.topic, b.body, b.media FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
              WHERE d.chat_id = ?1 AND d.state = 'sent' AND b.recalled_at IS NULL
              ORDER BY d.sent_at DESC LIMIT ?2",
         )
@@ -298,10 +321,7 @@ impl Store {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(at, topic, body)| ChatAnnouncement { at: from_millis(at), topic, body })
-            .collect())
+        Ok(rows.into_iter().map(announcement_from_row).collect())
     }
 
     /// Announcements confirmed for a later time (`/at`, or held by quiet hours) that are owed to
@@ -312,8 +332,8 @@ impl Store {
         now: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Result<Vec<ChatAnnouncement>> {
-        let rows: Vec<(i64, String, String)> = sqlx::query_as(
-            "SELECT b.not_before, b.topic, b.body FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
+        let rows: Vec<AnnouncementRow> = sqlx::query_as(
+            "SELECT b.not_before, b.topic, b.body, b.media FROM deliveries d JOIN broadcasts b ON b.id = d.broadcast_id
              WHERE d.chat_id = ?1 AND d.state = 'pending' AND b.not_before > ?2 AND b.not_before <= ?3
              ORDER BY b.not_before",
         )
@@ -322,10 +342,7 @@ impl Store {
         .bind(millis(until))
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows
-            .into_iter()
-            .map(|(at, topic, body)| ChatAnnouncement { at: from_millis(at), topic, body })
-            .collect())
+        Ok(rows.into_iter().map(announcement_from_row).collect())
     }
 }
 

@@ -1,8 +1,11 @@
 use chrono::{DateTime, Utc};
 use teloxide::types::UserId;
 
-use super::{Store, areas_json, audit, from_millis, millis};
-use crate::{domain::PostRequest, error::Result};
+use super::{Store, areas_json, audit, content_columns, from_millis, millis};
+use crate::{
+    domain::{Content, PostRequest},
+    error::Result,
+};
 
 /// An announcement awaiting its official's confirmation.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,6 +37,8 @@ struct DraftRow {
     pin: bool,
     urgent: bool,
     body: String,
+    entities: Option<String>,
+    media: Option<String>,
     not_before: i64,
     expires_at: i64,
 }
@@ -53,11 +58,13 @@ impl Store {
         Ok(count as u64)
     }
 
-    /// Saves the official's draft, replacing any earlier one, and audits it.
+    /// Saves the official's draft — `request`'s options, `content`'s words and media —
+    /// replacing any earlier one, and audits it.
     pub async fn save_draft(
         &self,
         official: UserId,
         request: &PostRequest,
+        content: &Content,
         not_before: DateTime<Utc>,
         expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
@@ -67,26 +74,31 @@ impl Store {
             .bind(official.0 as i64)
             .execute(&mut *tx)
             .await?;
+        let (entities, media) = content_columns(content);
         let id: i64 = sqlx::query_scalar(
-            "INSERT INTO drafts (official_id, topic, areas, pin, urgent, body, not_before, created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9) RETURNING id",
+            "INSERT INTO drafts (official_id, topic, areas, pin, urgent, body, entities, media, not_before,
+                                 created_at, expires_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
         )
         .bind(official.0 as i64)
         .bind(&request.topic)
         .bind(areas_json(&request.areas))
         .bind(request.pin)
         .bind(request.urgent)
-        .bind(&request.body)
+        .bind(&content.text)
+        .bind(entities)
+        .bind(media)
         .bind(millis(not_before))
         .bind(millis(now))
         .bind(millis(expires_at))
         .fetch_one(&mut *tx)
         .await?;
         let detail = format!(
-            "draft {id}: topic {} areas {} chars {}",
+            "draft {id}: topic {} areas {} chars {} messages {}",
             request.topic,
             areas_json(&request.areas),
-            request.body.chars().count()
+            content.text.chars().count(),
+            content.messages()
         );
         audit::record(&mut tx, official, "post", &detail, now).await?;
         tx.commit().await?;
@@ -107,12 +119,15 @@ impl Store {
     ) -> Result<Confirmation> {
         let mut tx = self.begin_write().await?;
         let row: Option<DraftRow> = sqlx::query_as(
-            "SELECT id, topic, areas, pin, urgent, body, not_before, expires_at FROM drafts WHERE official_id = ?1",
+            "SELECT id, topic, areas, pin, urgent, body, entities, media, not_before, expires_at
+             FROM drafts WHERE official_id = ?1",
         )
         .bind(official.0 as i64)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(DraftRow { id, topic, areas, pin, urgent, body, not_before, expires_at }) = row else {
+        let Some(DraftRow { id, topic, areas, pin, urgent, body, entities, media, not_before, expires_at }) =
+            row
+        else {
             return Ok(Confirmation::NoDraft);
         };
         if draft_id.is_some_and(|asked| asked != id) {
@@ -129,8 +144,9 @@ impl Store {
             _ => not_before,
         };
         let broadcast_id: i64 = sqlx::query_scalar(
-            "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8) RETURNING id",
+            "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, entities, media,
+                                     not_before)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
         )
         .bind(millis(now))
         .bind(official.0 as i64)
@@ -139,6 +155,8 @@ impl Store {
         .bind(pin)
         .bind(urgent)
         .bind(&body)
+        .bind(&entities)
+        .bind(&media)
         .bind(not_before)
         .fetch_one(&mut *tx)
         .await?;

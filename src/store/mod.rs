@@ -48,6 +48,7 @@ mod audit;
 mod broadcasts;
 mod chats;
 mod drafts;
+mod inbox;
 mod officials;
 mod outbox;
 mod reminders;
@@ -70,7 +71,10 @@ pub use officials::{Appointment, Official, Removal};
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
 
-use crate::{domain::AreaCode, error::Result};
+use crate::{
+    domain::{AreaCode, Content, Media},
+    error::Result,
+};
 
 /// A handle to the database; cheap to clone.
 #[derive(Clone, Debug)]
@@ -129,4 +133,27 @@ fn parse_areas_json(json: &str) -> Vec<AreaCode> {
         .into_iter()
         .map(AreaCode::from_stored)
         .collect()
+}
+
+/// A content's formatting and media as stored: NULL for none, as plain text always was.
+fn content_columns(content: &Content) -> (Option<String>, Option<String>) {
+    let entities = (!content.entities.is_empty())
+        .then(|| serde_json::to_string(&content.entities).expect("entities serialise"));
+    let media = (content.media != Media::None)
+        .then(|| serde_json::to_string(&content.media).expect("media serialise"));
+    (entities, media)
+}
+
+/// The content stored as `body`, `entities` and `media`. Columns this program wrote always
+/// read back; anything else reads as plain text rather than stop a broadcast.
+fn content_from_columns(body: String, entities: Option<&str>, media: Option<&str>) -> Content {
+    Content {
+        text: body,
+        entities: entities.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default(),
+        media: parse_media(media),
+    }
+}
+
+fn parse_media(json: Option<&str>) -> Media {
+    json.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default()
 }

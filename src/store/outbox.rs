@@ -5,12 +5,15 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Store, chats::move_chat, millis};
-use crate::{domain::Lang, error::Result};
+use super::{Store, chats::move_chat, content_from_columns, millis};
+use crate::{
+    domain::{Content, Lang},
+    error::Result,
+};
 
 /// One request the worker owes Telegram: a message to send, or an edit or deletion of a
 /// message already delivered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Job {
     pub broadcast_id: i64,
     pub chat_id: i64,
@@ -18,30 +21,51 @@ pub struct Job {
     /// Attempts including this one.
     pub attempts: u32,
     pub topic: String,
-    /// The broadcast's current text, and its revision.
-    pub body: String,
+    /// The broadcast's current content, and its revision.
+    pub content: Content,
     pub revision: i64,
     /// The chat's own language, if it chose one.
     pub lang: Option<Lang>,
     pub is_group: bool,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+impl Job {
+    /// How many messages the request makes: an album's items each count against Telegram's
+    /// limits; an edit or a deletion is one request.
+    pub fn messages(&self) -> usize {
+        match self.action {
+            Action::Send { .. } => self.content.messages(),
+            Action::Edit { .. } | Action::Delete { .. } => 1,
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
-    Send { pin: bool },
-    Edit { message_id: i32 },
-    Delete { message_id: i32 },
+    Send {
+        pin: bool,
+    },
+    /// The message that carries the text or caption.
+    Edit {
+        message_id: i32,
+    },
+    /// Every message of the delivery.
+    Delete {
+        message_ids: Vec<i32>,
+    },
 }
 
 /// What happened to a job.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome {
-    /// A message was sent; `pinned` is `None` when no pin was asked for.
-    Sent { message_id: i32, pinned: Option<bool> },
+    /// A message was sent (and `more` after it: an album's other items, a location after its
+    /// heading); `pinned` is `None` when no pin was asked for.
+    Sent { message_id: i32, more: Vec<i32>, pinned: Option<bool> },
     /// An edit or deletion was done (or was already so).
     Done,
-    /// Try again at `at`.
-    Retry { error: String, at: DateTime<Utc> },
+    /// Try again at `at`. `in_doubt`: part of it may have arrived (an album whose answer was
+    /// lost), so the chat may see some of it twice.
+    Retry { error: String, at: DateTime<Utc>, in_doubt: bool },
     /// Given up. `chat_gone`: the bot can no longer write to the chat at all.
     Failed { error: String, chat_gone: bool },
     /// The group became supergroup `to`: move the chat and send there.
@@ -155,12 +179,12 @@ impl Store {
     pub async fn record(&self, results: &[(Job, Outcome)], now: DateTime<Utc>) -> Result<()> {
         let mut tx = self.begin_write().await?;
         // Successful sends, the bulk of any broadcast, are recorded in two statements in all.
-        let mut sent: Vec<(i64, i64, i32, i64, Option<bool>)> = Vec::new();
+        let mut sent: Vec<SentRow> = Vec::new();
         for (job, outcome) in results {
             match job.action {
                 Action::Send { .. } => match outcome {
-                    Outcome::Sent { message_id, pinned } => {
-                        sent.push((job.broadcast_id, job.chat_id, *message_id, job.revision, *pinned))
+                    Outcome::Sent { message_id, more, pinned } => {
+                        sent.push(sent_row(job, *message_id, more, *pinned))
                     }
                     _ => record_send(&mut tx, job, outcome, now).await?,
                 },
@@ -177,26 +201,60 @@ impl Store {
     }
 }
 
-type JobRow = (i64, i64, i64, String, String, i64, bool, Option<String>, Option<String>, Option<i64>, String);
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    broadcast_id: i64,
+    chat_id: i64,
+    attempts: i64,
+    topic: String,
+    body: String,
+    entities: Option<String>,
+    media: Option<String>,
+    revision: i64,
+    pin: bool,
+    lang: Option<String>,
+    kind: Option<String>,
+    message_id: Option<i64>,
+    more_message_ids: Option<String>,
+    action: String,
+}
 
-fn job_from_row(row: JobRow) -> Job {
-    let (broadcast_id, chat_id, attempts, topic, body, revision, pin, lang, kind, message_id, action) = row;
-    let message_id = message_id.unwrap_or_default() as i32;
-    Job {
-        broadcast_id,
-        chat_id,
-        action: match action.as_str() {
+impl JobRow {
+    fn into_job(self) -> Job {
+        let message_id = self.message_id.unwrap_or_default() as i32;
+        let action = match self.action.as_str() {
             "edit" => Action::Edit { message_id },
-            "delete" => Action::Delete { message_id },
-            _ => Action::Send { pin },
-        },
-        attempts: attempts as u32,
-        topic,
-        body,
-        revision,
-        lang: lang.as_deref().and_then(Lang::parse),
-        is_group: matches!(kind.as_deref(), Some("group" | "supergroup")) || chat_id < 0,
+            "delete" => {
+                let more: Vec<i32> = self
+                    .more_message_ids
+                    .as_deref()
+                    .and_then(|ids| serde_json::from_str(ids).ok())
+                    .unwrap_or_default();
+                Action::Delete { message_ids: std::iter::once(message_id).chain(more).collect() }
+            }
+            _ => Action::Send { pin: self.pin },
+        };
+        Job {
+            broadcast_id: self.broadcast_id,
+            chat_id: self.chat_id,
+            action,
+            attempts: self.attempts as u32,
+            topic: self.topic,
+            content: content_from_columns(self.body, self.entities.as_deref(), self.media.as_deref()),
+            revision: self.revision,
+            lang: self.lang.as_deref().and_then(Lang::parse),
+            is_group: matches!(self.kind.as_deref(), Some("group" | "supergroup")) || self.chat_id < 0,
+        }
     }
+}
+
+/// A successful send as `record_sent` reads it from JSON: (broadcast, chat, message id,
+/// revision, pinned, the other message ids or null).
+type SentRow = (i64, i64, i32, i64, Option<bool>, Option<Vec<i32>>);
+
+fn sent_row(job: &Job, message_id: i32, more: &[i32], pinned: Option<bool>) -> SentRow {
+    let more = (!more.is_empty()).then(|| more.to_vec());
+    (job.broadcast_id, job.chat_id, message_id, job.revision, pinned, more)
 }
 
 async fn claimable_sends(
@@ -212,8 +270,8 @@ async fn claimable_sends(
     // from scanning `broadcasts` for every row. A recalled broadcast's rows are cancelled by
     // the recall; the check here is the last guard.
     let rows: Vec<JobRow> = sqlx::query_as(
-        "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.revision, b.pin, c.lang, c.kind,
-                NULL, 'send'
+        "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.entities, b.media, b.revision,
+                b.pin, c.lang, c.kind, NULL AS message_id, NULL AS more_message_ids, 'send' AS action
          FROM deliveries d
          CROSS JOIN broadcasts b ON b.id = d.broadcast_id
          LEFT JOIN chats c ON c.id = d.chat_id
@@ -232,7 +290,7 @@ async fn claimable_sends(
     .bind(urgent_only)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(job_from_row).collect())
+    Ok(rows.into_iter().map(JobRow::into_job).collect())
 }
 
 /// Parked deliveries whose time has come join the worker's queue.
@@ -252,8 +310,8 @@ async fn claimable_amendments(
     limit: i64,
 ) -> Result<Vec<Job>> {
     let rows: Vec<JobRow> = sqlx::query_as(
-        "SELECT a.broadcast_id, a.chat_id, a.attempts, b.topic, b.body, a.revision, b.pin, c.lang, c.kind,
-                d.message_id, a.kind
+        "SELECT a.broadcast_id, a.chat_id, a.attempts, b.topic, b.body, b.entities, b.media,
+                a.revision, b.pin, c.lang, c.kind, d.message_id, d.more_message_ids, a.kind AS action
          FROM amendments a
          JOIN deliveries d ON d.broadcast_id = a.broadcast_id AND d.chat_id = a.chat_id
          JOIN broadcasts b ON b.id = a.broadcast_id
@@ -266,7 +324,7 @@ async fn claimable_amendments(
     .bind(limit)
     .fetch_all(conn)
     .await?;
-    Ok(rows.into_iter().map(job_from_row).collect())
+    Ok(rows.into_iter().map(JobRow::into_job).collect())
 }
 
 /// Sends are marked in flight in one statement by `claim_due`; amendments, rare, one by one.
@@ -278,13 +336,13 @@ async fn mark_amendment_in_flight(conn: &mut SqliteConnection, job: &Job) -> Res
     .bind(job.broadcast_id)
     .bind(job.chat_id)
     .bind(job.revision)
-    .bind(amendment_kind(job.action))
+    .bind(amendment_kind(&job.action))
     .execute(conn)
     .await?;
     Ok(())
 }
 
-fn amendment_kind(action: Action) -> &'static str {
+fn amendment_kind(action: &Action) -> &'static str {
     match action {
         Action::Send { .. } => "send",
         Action::Edit { .. } => "edit",
@@ -292,19 +350,15 @@ fn amendment_kind(action: Action) -> &'static str {
     }
 }
 
-/// Records successful sends `(broadcast, chat, message id, revision, pinned)` in one go; what
-/// `record_send` does for one.
-async fn record_sent(
-    conn: &mut SqliteConnection,
-    sent: &[(i64, i64, i32, i64, Option<bool>)],
-    now: DateTime<Utc>,
-) -> Result<()> {
+/// Records successful sends in one go; what `record_send` does for one.
+async fn record_sent(conn: &mut SqliteConnection, sent: &[SentRow], now: DateTime<Utc>) -> Result<()> {
     let sent = serde_json::to_string(sent).expect("numbers serialise");
     sqlx::query(
         "UPDATE deliveries SET state = 'sent', message_id = s.message_id, sent_at = ?2,
-             sent_revision = s.revision, pinned = s.pinned, last_error = NULL
+             sent_revision = s.revision, pinned = s.pinned, last_error = NULL,
+             more_message_ids = s.more_message_ids
          FROM (SELECT value ->> 0 AS broadcast_id, value ->> 1 AS chat_id, value ->> 2 AS message_id,
-                      value ->> 3 AS revision, value ->> 4 AS pinned
+                      value ->> 3 AS revision, value ->> 4 AS pinned, value ->> 5 AS more_message_ids
                FROM json_each(?1)) s
          WHERE deliveries.broadcast_id = s.broadcast_id AND deliveries.chat_id = s.chat_id
            AND deliveries.state = 'sending'",
@@ -337,8 +391,8 @@ async fn record_send(
 ) -> Result<()> {
     let (broadcast, chat) = (job.broadcast_id, job.chat_id);
     match outcome {
-        Outcome::Sent { message_id, pinned } => {
-            record_sent(conn, &[(broadcast, chat, *message_id, job.revision, *pinned)], now).await?;
+        Outcome::Sent { message_id, more, pinned } => {
+            record_sent(conn, &[sent_row(job, *message_id, more, *pinned)], now).await?;
         }
         Outcome::Migrated { to } => {
             move_chat(&mut *conn, chat, *to, now).await?;
@@ -377,9 +431,10 @@ async fn record_send(
         // Only edits and deletions end in `Done`; a send has a message id to record.
         Outcome::Done => debug_assert!(false, "a send ended in Done"),
         // A broadcast recalled while this send was in flight is not tried again.
-        Outcome::Retry { error, at } => {
+        Outcome::Retry { error, at, in_doubt } => {
             sqlx::query(
                 "UPDATE deliveries SET next_attempt_at = ?3, last_error = ?4, parked = ?3 > ?5,
+                     in_doubt = in_doubt OR ?6,
                      state = CASE WHEN (SELECT recalled_at FROM broadcasts WHERE id = ?1) IS NULL
                                   THEN 'pending' ELSE 'cancelled' END
                  WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'",
@@ -389,6 +444,7 @@ async fn record_send(
             .bind(millis(*at))
             .bind(error)
             .bind(millis(now))
+            .bind(in_doubt)
             .execute(&mut *conn)
             .await?;
         }
@@ -418,7 +474,7 @@ async fn record_amendment(
 ) -> Result<()> {
     let (state, error, at) = match outcome {
         Outcome::Done | Outcome::Sent { .. } => ("done", None, now),
-        Outcome::Retry { error, at } => ("pending", Some(error.clone()), *at),
+        Outcome::Retry { error, at, .. } => ("pending", Some(error.clone()), *at),
         Outcome::Failed { error, .. } => ("failed", Some(error.clone()), now),
         Outcome::Migrated { to } => (
             "failed",
@@ -434,7 +490,7 @@ async fn record_amendment(
     .bind(job.broadcast_id)
     .bind(job.chat_id)
     .bind(job.revision)
-    .bind(amendment_kind(job.action))
+    .bind(amendment_kind(&job.action))
     .bind(state)
     .bind(error)
     .bind(millis(at))

@@ -3,7 +3,7 @@
 use super::Official;
 use crate::{
     bot::{Context, texts},
-    domain::max_body_len,
+    domain::{ContentError, max_text_len},
     error::Result,
     store::Amended,
 };
@@ -35,11 +35,15 @@ pub async fn edit(official: &Official, args: &str, ctx: &Context) -> Result<Stri
     if body.is_empty() {
         return Ok(texts::broadcast_usage(lang, "edit"));
     }
-    let max = max_body_len(&ctx.topics);
+    let Some(media) = ctx.store.broadcast_media(id).await? else {
+        return Ok(texts::broadcast_not_found(lang, id));
+    };
+    // The words of media are a caption, with the caption's limit.
+    let caption = media.is_caption();
+    let max = max_text_len(&ctx.topics, caption);
     let length = body.encode_utf16().count();
     if length > max {
-        let error = crate::domain::PostError::TooLong { length, max };
-        return Ok(texts::post_error(lang, &error, &ctx.topics));
+        return Ok(texts::content_error(lang, &ContentError::TooLong { length, max, caption }));
     }
     let amended = ctx.store.edit_broadcast(id, body, official.user, ctx.clock.now()).await?;
     Ok(amended_reply(official, id, amended, ctx, texts::edit_queued))

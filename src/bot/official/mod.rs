@@ -2,6 +2,7 @@
 //! else is refused and nothing is written.
 
 mod broadcasts;
+mod incoming;
 mod posting;
 mod reminders;
 mod staff;
@@ -10,6 +11,7 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+pub use incoming::{Albums, message as incoming_message};
 pub use posting::button;
 use reminders::Change;
 
@@ -45,8 +47,10 @@ pub async fn handle(message: Message, command: OfficialCommand, ctx: Arc<Context
     let outcome = match command {
         OfficialCommand::Officials => staff::list(&official, &ctx).await.map(one),
         OfficialCommand::Official(args) => staff::change(&official, &args, &ctx).await.map(one),
-        OfficialCommand::Post(args) => posting::post(&official, &args, &ctx).await,
-        OfficialCommand::At(args) => posting::at(&official, &args, &ctx).await,
+        OfficialCommand::Post(args) => {
+            posting::post(&official, &args, message.reply_to_message(), &ctx).await
+        }
+        OfficialCommand::At(args) => posting::at(&official, &args, message.reply_to_message(), &ctx).await,
         OfficialCommand::Confirm => posting::confirm(&official, None, &ctx).await.map(one),
         // With an id it ends a reminder; without one it discards the pending draft.
         OfficialCommand::Cancel(args) if args.trim().is_empty() => {

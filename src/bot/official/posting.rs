@@ -11,7 +11,7 @@ use teloxide::{
 use super::Official;
 use crate::{
     bot::{Context, Outgoing, Reply, one, texts},
-    domain::{PostRequest, local_to_utc, parse_date, parse_time, render},
+    domain::{Content, PostRequest, local_to_utc, parse_date, parse_time, render},
     error::Result,
     store::Confirmation,
 };
@@ -21,16 +21,27 @@ const DRAFT_LIFETIME: Duration = Duration::minutes(30);
 const CONFIRM: &str = "confirm:";
 const CANCEL: &str = "cancel:";
 
-/// `/post`: an announcement that goes out once confirmed.
-pub async fn post(official: &Official, args: &str, ctx: &Context) -> Result<Vec<Outgoing>> {
-    match PostRequest::parse(args, &ctx.topics) {
-        Ok(request) => preview(official, request, None, ctx).await,
-        Err(error) => Ok(one(texts::post_error(official.lang, &error, &ctx.topics))),
+/// `/post`: an announcement that goes out once confirmed. Replying to a message, that
+/// message (or its whole album) is the content.
+pub async fn post(
+    official: &Official,
+    args: &str,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<Vec<Outgoing>> {
+    match compose(official, args, replied, ctx).await? {
+        Ok((request, content)) => preview(official, request, content, None, ctx).await,
+        Err(refusal) => Ok(one(refusal)),
     }
 }
 
 /// `/at <YYYY-MM-DD> <HH:MM> ...`: an announcement that goes out at a local time.
-pub async fn at(official: &Official, args: &str, ctx: &Context) -> Result<Vec<Outgoing>> {
+pub async fn at(
+    official: &Official,
+    args: &str,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<Vec<Outgoing>> {
     let lang = official.lang;
     let (date, rest) = first_word(args);
     let (time, rest) = first_word(rest);
@@ -46,14 +57,68 @@ pub async fn at(official: &Official, args: &str, ctx: &Context) -> Result<Vec<Ou
     if send_at <= ctx.clock.now() {
         return Ok(one(texts::in_the_past(lang, send_at, ctx.timezone)));
     }
-    let request = match PostRequest::parse(rest, &ctx.topics) {
-        Ok(request) => request,
-        Err(error) => return Ok(one(texts::post_error(lang, &error, &ctx.topics))),
+    let (request, content) = match compose(official, rest, replied, ctx).await? {
+        Ok(composed) => composed,
+        Err(refusal) => return Ok(one(refusal)),
     };
     if let Some(quiet) = ctx.quiet_hours.filter(|quiet| !request.urgent && quiet.contains(time)) {
         return Ok(one(texts::quiet_hours_refusal(lang, time, quiet, false)));
     }
-    preview(official, request, Some(send_at), ctx).await
+    preview(official, request, content, Some(send_at), ctx).await
+}
+
+/// The options typed after the command, and the content: the typed text, or the message the
+/// command replies to (a typed text then becomes the caption of its media). `Err`: the reply
+/// that says what was wrong; nothing is stored.
+async fn compose(
+    official: &Official,
+    args: &str,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<std::result::Result<(PostRequest, Content), String>> {
+    let lang = official.lang;
+    // A reply to one of the bot's own messages (a preview, say) is an ordinary command.
+    let Some(replied) = replied.filter(|message| message.from.as_ref().is_some_and(|from| !from.is_bot))
+    else {
+        return Ok(match PostRequest::parse(args, &ctx.topics) {
+            Ok(request) => {
+                let content = Content::text(request.body.clone());
+                Ok((request, content))
+            }
+            Err(error) => Err(texts::post_error(lang, &error, &ctx.topics)),
+        });
+    };
+    let request = match PostRequest::parse_reply(args, &ctx.topics) {
+        Ok(request) => request,
+        Err(error) => return Ok(Err(texts::post_error(lang, &error, &ctx.topics))),
+    };
+    let content = match replied_content(replied, ctx).await? {
+        Ok(content) => content,
+        Err(error) => return Ok(Err(texts::content_error(lang, &error))),
+    };
+    let content = match (request.body.is_empty(), content.media.is_caption()) {
+        (true, _) => content,
+        (false, true) => content.with_text(request.body.clone()),
+        (false, false) => return Ok(Err(texts::two_texts(lang))),
+    };
+    Ok(content
+        .check(&ctx.topics)
+        .map(|()| (request, content))
+        .map_err(|error| texts::content_error(lang, &error)))
+}
+
+/// What a replied-to message carries: the whole album when it is one item of an album the
+/// bot kept, else the message itself.
+async fn replied_content(
+    replied: &Message,
+    ctx: &Context,
+) -> Result<std::result::Result<Content, crate::domain::ContentError>> {
+    let mut parts = ctx.store.inbox_content(replied.chat.id.0, replied.id.0).await?;
+    Ok(match parts.len() {
+        0 => Content::from_message(replied),
+        1 => Ok(parts.remove(0)),
+        _ => Content::album(parts),
+    })
 }
 
 fn first_word(text: &str) -> (&str, &str) {
@@ -66,6 +131,7 @@ fn first_word(text: &str) -> (&str, &str) {
 async fn preview(
     official: &Official,
     request: PostRequest,
+    content: Content,
     send_at: Option<DateTime<Utc>>,
     ctx: &Context,
 ) -> Result<Vec<Outgoing>> {
@@ -87,12 +153,19 @@ async fn preview(
         (None, None) => None,
     };
     let not_before = send_at.unwrap_or(now);
-    let draft = ctx.store.save_draft(official.user, &request, not_before, now + DRAFT_LIFETIME, now).await?;
+    let draft = ctx
+        .store
+        .save_draft(official.user, &request, &content, not_before, now + DRAFT_LIFETIME, now)
+        .await?;
 
     let topic = ctx.topics.get(&request.topic).expect("parse checked the topic");
     // Residents read the announcement in the ward's default language unless their chat chose.
-    let exact = Reply::html(render(topic, ctx.default_lang, &request.body));
+    let exact = Outgoing::Announcement {
+        rendered: render(topic, ctx.default_lang, &content.text, &content.entities),
+        media: content.media.clone(),
+    };
     let facts = texts::PreviewFacts {
+        kind: texts::content_kind(lang, &content.media),
         topic: topic.name(lang),
         areas: &request.areas,
         recipients,
@@ -106,7 +179,7 @@ async fn preview(
         InlineKeyboardButton::callback(texts::button_cancel(lang), format!("{CANCEL}{}", draft.id)),
     ]]);
     let summary = Reply::html(texts::preview_summary(lang, &facts, ctx.timezone)).with_keyboard(buttons);
-    Ok(vec![exact.into(), summary.into()])
+    Ok(vec![exact, summary.into()])
 }
 
 /// When quiet hours end, if they are on at `now`.

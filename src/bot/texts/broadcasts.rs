@@ -28,9 +28,10 @@ pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
             (true, Lang::Vi) => " — đã thu hồi",
             (true, Lang::En) => " — recalled",
         };
+        let kind = super::content_kind(lang, &b.media).map(|kind| format!(" · {kind}")).unwrap_or_default();
         let _ = writeln!(
             text,
-            "#{} · {} · {} · {} · {} · {}/{}{recalled}",
+            "#{} · {} · {} · {}{kind} · {} · {}/{}{recalled}",
             b.id,
             local(b.created_at, zone),
             b.created_by,
@@ -66,8 +67,8 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
     chat_list(&mut text, Some(heading), &report.amendment_failures);
     let heading = pick(
         lang,
-        "Có thể đã nhận hai lần (Loa dừng đột ngột khi đang gửi):\n",
-        "May have arrived twice (Loa stopped abruptly while sending):\n",
+        "Có thể đã nhận hai lần, hoặc một phần album (Loa dừng đột ngột, hay Telegram không trả lời, khi đang gửi):\n",
+        "May have arrived twice, or part of an album (Loa stopped abruptly, or Telegram did not answer, while sending):\n",
     );
     chat_list(&mut text, Some(heading), &report.in_doubt);
     report_notes(&mut text, lang, report);
@@ -83,8 +84,10 @@ fn report_head(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
         Lang::Vi => ("Thông báo", "Đã gửi", "Đang chờ", "Lỗi"),
         Lang::En => ("Announcement", "Delivered", "Pending", "Failed"),
     };
+    let kind =
+        super::content_kind(lang, &b.media).map(|kind| format!(" — {}", html(&kind))).unwrap_or_default();
     format!(
-        "<b>{title} #{}</b> — {} — {} — {}\n{delivered}: {}/{}\n{pending}: {}\n{failed_word}: {failed}\n",
+        "<b>{title} #{}</b> — {} — {}{kind} — {}\n{delivered}: {}/{}\n{pending}: {}\n{failed_word}: {failed}\n",
         b.id,
         local(b.created_at, zone),
         b.topic,

@@ -2,6 +2,7 @@
 //! change to one is seen next to the other.
 
 mod broadcasts;
+mod content;
 mod official;
 mod posting;
 mod resident;
@@ -11,6 +12,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use broadcasts::*;
+pub use content::*;
 pub use official::*;
 pub use posting::*;
 pub use resident::*;

@@ -94,6 +94,8 @@ pub fn no_recipients(lang: Lang) -> String {
 
 /// What a preview says about the draft under the exact message residents will see.
 pub struct PreviewFacts<'a> {
+    /// The kind of media, if any ("📷 3 ảnh").
+    pub kind: Option<String>,
     pub topic: &'a str,
     pub areas: &'a [AreaCode],
     pub recipients: u64,
@@ -116,15 +118,16 @@ pub fn preview_summary(lang: Lang, facts: &PreviewFacts, zone: Tz) -> String {
     }
     let flags = if flags.is_empty() { String::new() } else { format!(" ({})", flags.join(", ")) };
     let sends = facts.sends.as_ref().map(|line| format!("\n{line}")).unwrap_or_default();
+    let kind = facts.kind.as_ref().map(|kind| format!(" — {}", html(kind))).unwrap_or_default();
     match lang {
         Lang::Vi => format!(
-            "☝️ Bản xem trước{flags}.\nChủ đề: {}\nPhạm vi: {areas}\nSẽ gửi tới: {} nhóm/người{sends}\n\n\
+            "☝️ Bản xem trước{kind}{flags}.\nChủ đề: {}\nPhạm vi: {areas}\nSẽ gửi tới: {} nhóm/người{sends}\n\n\
              Bấm «Gửi» (hoặc /confirm) để gửi, «Huỷ» (hoặc /cancel) để bỏ. Bản nháp hết hạn lúc {expires}.",
             html(facts.topic),
             facts.recipients
         ),
         Lang::En => format!(
-            "☝️ Preview{flags}.\nTopic: {}\nAudience: {areas}\nWill reach: {} chats{sends}\n\n\
+            "☝️ Preview{kind}{flags}.\nTopic: {}\nAudience: {areas}\nWill reach: {} chats{sends}\n\n\
              Tap «Send» (or /confirm) to send, «Cancel» (or /cancel) to discard. The draft expires at {expires}.",
             html(facts.topic),
             facts.recipients

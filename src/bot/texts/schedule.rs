@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::{areas_text, local};
 use crate::{
-    domain::{AreaCode, Lang, QuietHours, TimeError, TopicCatalog, WhenError, WindowError},
+    domain::{AreaCode, Lang, Media, QuietHours, TimeError, TopicCatalog, WhenError, WindowError},
     store::{Reminder, ReminderStatus},
 };
 
@@ -327,6 +327,7 @@ pub struct Upcoming {
     pub at: DateTime<Utc>,
     pub topic: String,
     pub body: String,
+    pub media: Media,
 }
 
 /// The first line of an announcement, shortened for a list.
@@ -353,7 +354,8 @@ pub fn upcoming(lang: Lang, items: &[Upcoming], catalog: &TopicCatalog, zone: Tz
     });
     for item in items {
         let topic = catalog.get(&item.topic).map(|t| t.name(lang)).unwrap_or(&item.topic);
-        let _ = writeln!(text, "• {} — {} — {}", local(item.at, zone), topic, gist(&item.body));
+        let gist = super::gist_with_kind(lang, &item.media, gist(&item.body));
+        let _ = writeln!(text, "• {} — {} — {gist}", local(item.at, zone), topic);
     }
     text
 }
@@ -363,6 +365,7 @@ pub struct Delivered {
     pub at: DateTime<Utc>,
     pub topic: String,
     pub body: String,
+    pub media: Media,
 }
 
 pub fn latest(lang: Lang, items: &[Delivered], catalog: &TopicCatalog, zone: Tz) -> String {
@@ -378,7 +381,8 @@ pub fn latest(lang: Lang, items: &[Delivered], catalog: &TopicCatalog, zone: Tz)
     });
     for item in items {
         let topic = catalog.get(&item.topic).map(|t| t.name(lang)).unwrap_or(&item.topic);
-        let _ = writeln!(text, "• {} — {} — {}", local(item.at, zone), topic, gist(&item.body));
+        let gist = super::gist_with_kind(lang, &item.media, gist(&item.body));
+        let _ = writeln!(text, "• {} — {} — {gist}", local(item.at, zone), topic);
     }
     text
 }
