@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use crate::{
     domain::{
-        AreaCode, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window, WindowError,
+        AreaCode, Content, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window, WindowError,
         max_text_len, parse_date, plan_reminder,
     },
     error::Error,
@@ -118,7 +118,7 @@ pub fn check_plan(text: &str, rules: &Rules, now: DateTime<Utc>) -> Result<Check
         }
         let key = entry.key.clone();
         match check_entry(entry, rules, now) {
-            Ok(Checked::Import(new)) => checked.entries.push(new),
+            Ok(Checked::Import(new)) => checked.entries.push(*new),
             Ok(Checked::Ended(to)) => checked.skipped.push((key, format!("its window ended on {to}"))),
             Err(problem) => problems.push(format!("{place}: {problem}")),
         }
@@ -128,7 +128,7 @@ pub fn check_plan(text: &str, rules: &Rules, now: DateTime<Utc>) -> Result<Check
 
 /// What checking one valid entry found.
 enum Checked {
-    Import(NewReminder),
+    Import(Box<NewReminder>),
     /// The entry's window ended on this date, before today.
     Ended(NaiveDate),
 }
@@ -166,13 +166,14 @@ fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Ch
         return Ok(Checked::Ended(to));
     }
     let (schedule, next) = planned.map_err(refusal_problem)?;
-    Ok(Checked::Import(NewReminder {
+    Ok(Checked::Import(Box::new(NewReminder {
         when: schedule.when.to_storage(),
         window,
+        content: Content::text(body.clone()),
         request: PostRequest { topic: entry.topic, areas, pin: entry.pin, urgent: entry.urgent, body },
         next_fire_at: next.first().copied(),
         import_key: Some(entry.key),
-    }))
+    })))
 }
 
 fn refusal_problem(refusal: ReminderRefusal) -> String {

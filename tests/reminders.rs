@@ -6,7 +6,7 @@ mod support;
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use loa::{
-    domain::{PostRequest, TopicCatalog, Window},
+    domain::{Content, PostRequest, TopicCatalog, Window},
     store::NewReminder,
 };
 use support::{
@@ -345,6 +345,7 @@ async fn with_the_real_clock_a_reminder_due_two_seconds_ahead_is_delivered() {
         when: due.with_timezone(&Ho_Chi_Minh).format("\"%S %M %H * * *\"").to_string(),
         window: Window::default(),
         request: PostRequest::parse("waste Nhắc đổ rác", &app_topics(&app).await).unwrap(),
+        content: Content::text("Nhắc đổ rác"),
         next_fire_at: Some(due),
         import_key: None,
     };
@@ -384,5 +385,92 @@ async fn schedulers_racing_for_the_same_fire_make_one_broadcast() {
     outbox_drained(&app).await;
     assert_eq!(waste_reminders(&app, AREA5).await, 1);
     assert_eq!(count(&app, "SELECT count(*) FROM broadcasts").await, 1);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reminder_is_changed_in_place_keeping_its_id_skipped_days_and_history() {
+    let app = ward_with_waste_reminder(Options::default()).await;
+    app.clock.set(local(2026, 6, 1, 17, 30));
+    app.eventually("the first fire is broadcast", || async {
+        count(&app, "SELECT count(*) FROM broadcasts WHERE reminder_id = 1").await == 1
+    })
+    .await;
+    outbox_drained(&app).await;
+    app.official_says(ADMIN_ID, "/skip 1 2026-06-08", 1).await;
+
+    let refused = app.official_says(ADMIN_ID, "/suanhac 1 t5@25:00 waste Mới", 1).await;
+    assert!(refused[0].text.contains("25:00"), "{}", refused[0].text);
+    let missing = app.official_says(ADMIN_ID, "/editremind 9 t5@18:00 waste Mới", 1).await;
+    assert!(missing[0].text.contains("#9"), "{}", missing[0].text);
+    let stored = || async {
+        sqlx::query_as::<_, (String, String, String)>(
+            "SELECT schedule, areas, body FROM reminders WHERE id = 1",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap()
+    };
+    assert_eq!(stored().await.0, "mon,wed,fri@17:30", "bad input changes nothing");
+
+    let changed = app
+        .official_says(ADMIN_ID, "/editremind 1 t2,t5@18:00 waste area=7 Rác cồng kềnh thu tối nay.", 1)
+        .await;
+    assert!(changed[0].text.contains("Đã sửa lời nhắc #1"), "{}", changed[0].text);
+    assert!(changed[0].text.contains("04/06/2026 18:00"), "next fire Thursday: {}", changed[0].text);
+    assert_eq!(
+        stored().await,
+        ("mon,thu@18:00".to_owned(), "[\"7\"]".to_owned(), "Rác cồng kềnh thu tối nay.".to_owned())
+    );
+    assert_eq!(count(&app, "SELECT count(*) FROM reminders").await, 1, "changed, not replaced");
+    assert_eq!(count(&app, "SELECT count(*) FROM reminder_skips WHERE reminder_id = 1").await, 1);
+    assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'reminder_edit'").await, 1);
+
+    app.clock.set(local(2026, 6, 4, 18, 0));
+    app.eventually("the changed reminder fires", || async {
+        count(&app, "SELECT count(*) FROM broadcasts WHERE reminder_id = 1").await == 2
+    })
+    .await;
+    outbox_drained(&app).await;
+    let to_area7 = announcements(&app, AREA7);
+    assert_eq!(to_area7.len(), 1);
+    assert!(to_area7[0].text.ends_with("Rác cồng kềnh thu tối nay."), "{}", to_area7[0].text);
+    assert_eq!(waste_reminders(&app, AREA5).await, 1, "area 5 got only the first fire");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reminder_replying_to_a_message_carries_its_formatting() {
+    let app = TestApp::spawn().await;
+    app.seed_chat(AREA5, "Tổ 5", Some("5"), &["health"]).await;
+    let mut poster =
+        support::updates::text_in_private(ADMIN_ID, "Cán bộ", None, "Diệt lăng quăng mỗi thứ Bảy");
+    poster["message"]["entities"] = serde_json::json!([{"type": "bold", "offset": 0, "length": 15}]);
+    let offer = app.reply_to(ADMIN_ID, poster.clone()).await;
+    assert!(offer.text.contains("Gửi tin này làm thông báo?"), "{}", offer.text);
+
+    let mut command =
+        support::updates::text_in_private(ADMIN_ID, "Cán bộ", None, "/remind t7@08:00 health area=5");
+    command["message"]["reply_to_message"] = poster["message"].clone();
+    let created = app.reply_to(ADMIN_ID, command).await;
+    assert!(created.text.contains("Đã tạo lời nhắc #1"), "{}", created.text);
+    let (body, entities): (String, Option<String>) =
+        sqlx::query_as("SELECT body, entities FROM reminders").fetch_one(app.store.pool()).await.unwrap();
+    assert_eq!(body, "Diệt lăng quăng mỗi thứ Bảy");
+    assert!(entities.is_some_and(|e| e.contains("bold")), "the formatting is kept with the reminder");
+
+    // The test clock starts on Monday 2026-06-01: the first Saturday is 06-06.
+    app.clock.set(local(2026, 6, 6, 8, 0));
+    app.telegram.wait_for_sent(AREA5, 1).await;
+    let call = app
+        .telegram
+        .calls_to("sendMessage")
+        .into_iter()
+        .rfind(|call| call.body["chat_id"].as_i64() == Some(AREA5))
+        .unwrap();
+    let heading = "📢 Phòng chống dịch bệnh";
+    assert_eq!(call.body["text"], format!("{heading}\n\nDiệt lăng quăng mỗi thứ Bảy"), "{}", call.body);
+    let shift = heading.encode_utf16().count() + 2;
+    assert_eq!(call.body["entities"][1], serde_json::json!({"type": "bold", "offset": shift, "length": 15}));
     app.stop().await;
 }

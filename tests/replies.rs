@@ -5,7 +5,7 @@ mod support;
 
 use chrono::{Duration, Utc};
 use loa::{
-    domain::{PostRequest, TopicCatalog, Window},
+    domain::{Content, PostRequest, TopicCatalog, Window},
     store::NewReminder,
 };
 use serde_json::Value;
@@ -182,14 +182,14 @@ async fn sixty_reminders_are_listed_in_pages_each_entry_whole_and_once() {
     let app = TestApp::spawn().await;
     let topics = TopicCatalog::new(app.store.topics().await.unwrap());
     for n in 0..60 {
+        let request =
+            PostRequest::parse(&format!("waste area={n} Nhắc tổ {n} mang rác ra điểm tập kết"), &topics)
+                .unwrap();
         let new = NewReminder {
             when: format!("daily@{:02}:{:02}", 6 + n / 4, (n % 4) * 15),
             window: Window::default(),
-            request: PostRequest::parse(
-                &format!("waste area={n} Nhắc tổ {n} mang rác ra điểm tập kết"),
-                &topics,
-            )
-            .unwrap(),
+            content: Content::text(request.body.clone()),
+            request,
             next_fire_at: Some(Utc::now() + Duration::days(1)),
             import_key: None,
         };

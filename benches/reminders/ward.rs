@@ -9,7 +9,7 @@ use std::{
 use chrono::{DateTime, TimeDelta, Timelike, Utc};
 use chrono_tz::{Asia::Ho_Chi_Minh, Tz};
 use loa::{
-    domain::{AreaCode, PostRequest, Schedule, TopicSelection, When, Window},
+    domain::{AreaCode, Content, PostRequest, Schedule, TopicSelection, When, Window},
     store::{ChatInfo, ChatKind, NewReminder, Store},
 };
 use sqlx::sqlite::SqlitePool;
@@ -142,10 +142,12 @@ pub fn reminder_for_group(
     if schedule(&when)?.next_fire_after(at - TimeDelta::seconds(1), ZONE) != Some(at) {
         return Err(format!("{when} does not fire at {at}"));
     }
+    let request = post_to_group(i, format!("Tổ dân phố {}: {BODY}", i + 1));
     Ok(NewReminder {
         when,
         window: Window::default(),
-        request: post_to_group(i, format!("Tổ dân phố {}: {BODY}", i + 1)),
+        content: Content::text(request.body.clone()),
+        request,
         next_fire_at: Some(at),
         import_key,
     })
@@ -174,16 +176,18 @@ async fn seed_reminders(store: &Store, d: DateTime<Utc>) -> Result<HashMap<Strin
             .ok_or_else(|| format!("{when} never fires after D"))?;
         let key = format!("later-{j}");
         later.insert(key.clone(), next.timestamp_millis());
+        let body = format!("Nhắc việc {}: {BODY}", j + 1);
         plan.push(NewReminder {
             when,
             window: Window::default(),
+            content: Content::text(body.clone()),
             request: PostRequest {
                 topic: TOPICS[j % TOPICS.len()].into(),
                 // Every third one is ward-wide.
                 areas: if j % 3 == 0 { Vec::new() } else { vec![area(j % DUE)] },
                 pin: j % 5 == 0,
                 urgent: false,
-                body: format!("Nhắc việc {}: {BODY}", j + 1),
+                body,
             },
             next_fire_at: Some(next),
             import_key: Some(key),

@@ -40,6 +40,8 @@ pub enum OfficialCommand {
     Cancel(String),
     #[command(aliases = ["nhac"])]
     Remind(String),
+    #[command(aliases = ["suanhac"])]
+    EditRemind(String),
     #[command(aliases = ["dsnhac"])]
     Reminders,
     Pause(String),

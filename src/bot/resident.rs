@@ -11,7 +11,7 @@ use super::{
     texts,
 };
 use crate::{
-    domain::{AreaArg, Lang, Media, UnknownTopics},
+    domain::{AreaArg, Lang, UnknownTopics},
     error::Result,
     scheduler::schedule_of,
     store::ChatSettings,
@@ -145,7 +145,7 @@ async fn upcoming(ctx: &Context, chat: i64) -> Result<Vec<texts::Upcoming>> {
                 at,
                 topic: reminder.topic.clone(),
                 body: reminder.body.clone(),
-                media: Media::None,
+                media: reminder.media.clone(),
             });
         }
     }

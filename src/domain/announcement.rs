@@ -62,6 +62,16 @@ impl PostRequest {
         Ok((request, window))
     }
 
+    /// Like [`PostRequest::parse_with_window`] for a command that replies to its content.
+    pub fn parse_reply_with_window(
+        args: &str,
+        catalog: &TopicCatalog,
+    ) -> Result<(PostRequest, Window), PostError> {
+        let mut window = Window::default();
+        let request = Self::parse_options(args, catalog, Some(&mut window), false)?;
+        Ok((request, window))
+    }
+
     fn parse_options(
         args: &str,
         catalog: &TopicCatalog,

@@ -6,9 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::SqliteConnection;
 use teloxide::types::UserId;
 
-use super::{Store, areas_json, audit, from_millis, millis, parse_areas_json};
+use super::{Store, areas_json, audit, content_columns, from_millis, millis, parse_areas_json, parse_media};
 use crate::{
-    domain::{AreaCode, PostRequest, Window},
+    domain::{AreaCode, Content, Media, PostRequest, Window},
     error::Result,
 };
 
@@ -47,13 +47,15 @@ pub struct NewReminder {
     /// The canonical `<when>` token.
     pub when: String,
     pub window: Window,
+    /// The options; the words and media are `content`'s.
     pub request: PostRequest,
+    pub content: Content,
     pub next_fire_at: Option<DateTime<Utc>>,
     /// For `loa import`: the plan entry's key.
     pub import_key: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Reminder {
     pub id: i64,
     pub created_by: UserId,
@@ -64,6 +66,8 @@ pub struct Reminder {
     pub pin: bool,
     pub urgent: bool,
     pub body: String,
+    /// What comes with the words, to name the kind in lists.
+    pub media: Media,
     pub status: ReminderStatus,
     pub next_fire_at: Option<DateTime<Utc>>,
     pub missed: u64,
@@ -115,6 +119,7 @@ struct ReminderRow {
     pin: bool,
     urgent: bool,
     body: String,
+    media: Option<String>,
     status: String,
     next_fire_at: Option<i64>,
     missed: i64,
@@ -132,7 +137,7 @@ macro_rules! select_reminders {
     () => {
         concat!(
             "SELECT r.id, r.created_by, r.schedule, r.window_from, r.window_to, r.topic, r.areas, r.pin,
-                    r.urgent, r.body, r.status, r.next_fire_at, r.missed, r.last_missed_at,
+                    r.urgent, r.body, r.media, r.status, r.next_fire_at, r.missed, r.last_missed_at,
                     (SELECT group_concat(day) FROM reminder_skips k WHERE k.reminder_id = r.id) AS skipped,
                     b.id AS last_broadcast, b.fire_at AS last_fire_at, b.late AS last_late, ",
             delivered!(),
@@ -169,6 +174,7 @@ impl From<ReminderRow> for Reminder {
             pin: row.pin,
             urgent: row.urgent,
             body: row.body,
+            media: parse_media(row.media.as_deref()),
             status: ReminderStatus::parse(&row.status),
             next_fire_at: row.next_fire_at.map(from_millis),
             missed: row.missed as u64,
@@ -297,6 +303,49 @@ impl Store {
         Ok(true)
     }
 
+    /// Gives reminder `id` a new schedule, audience, options and content; its id, its skipped
+    /// days and the broadcasts it made stay. A paused reminder stays paused; a cancelled one is
+    /// not changed (returns false).
+    pub async fn redefine_reminder(
+        &self,
+        id: i64,
+        new: &NewReminder,
+        by: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<bool> {
+        let mut tx = self.begin_write().await?;
+        let (entities, media) = content_columns(&new.content);
+        let changed = sqlx::query(
+            "UPDATE reminders SET schedule = ?2, window_from = ?3, window_to = ?4, topic = ?5, areas = ?6,
+                 pin = ?7, urgent = ?8, body = ?9, entities = ?10, media = ?11, next_fire_at = ?12,
+                 status = CASE WHEN status = 'paused' THEN 'paused'
+                               WHEN ?12 IS NULL THEN 'finished' ELSE 'active' END
+             WHERE id = ?1 AND status != 'cancelled'",
+        )
+        .bind(id)
+        .bind(&new.when)
+        .bind(new.window.from.map(|d| d.to_string()))
+        .bind(new.window.to.map(|d| d.to_string()))
+        .bind(&new.request.topic)
+        .bind(areas_json(&new.request.areas))
+        .bind(new.request.pin)
+        .bind(new.request.urgent)
+        .bind(&new.content.text)
+        .bind(entities)
+        .bind(media)
+        .bind(new.next_fire_at.map(millis))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if changed == 0 {
+            return Ok(false);
+        }
+        let detail = format!("reminder {id}: now {} topic {}", new.when, new.request.topic);
+        audit::record(&mut tx, by, "reminder_edit", &detail, now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
     /// Applies the scheduler's plans in one transaction: each sent fire becomes one broadcast
     /// with its deliveries; missed fires are counted; the next fire is stored. A plan whose
     /// reminder moved on meanwhile is dropped, and the unique (reminder, fire time) index makes
@@ -370,9 +419,10 @@ async fn broadcast_fires(
     }
     // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not the join.
     Ok(sqlx::query_scalar(
-        "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, not_before,
-                                 reminder_id, fire_at, late)
-         SELECT ?2, r.created_by, r.topic, r.areas, r.pin, r.urgent, r.body, ?2, r.id, f.value ->> 1, f.value ->> 2
+        "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, entities, media,
+                                 not_before, reminder_id, fire_at, late)
+         SELECT ?2, r.created_by, r.topic, r.areas, r.pin, r.urgent, r.body, r.entities, r.media, ?2, r.id,
+                f.value ->> 1, f.value ->> 2
          FROM json_each(?1) f JOIN reminders r ON r.id = f.value ->> 0
          WHERE true
          ON CONFLICT (reminder_id, fire_at) WHERE reminder_id IS NOT NULL DO NOTHING
@@ -393,10 +443,11 @@ async fn insert_reminder(
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
+    let (entities, media) = content_columns(&new.content);
     let id: Option<i64> = sqlx::query_scalar(
         "INSERT INTO reminders (created_by, created_at, schedule, window_from, window_to, topic, areas, pin,
-                                urgent, body, status, next_fire_at, import_key)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
+                                urgent, body, status, next_fire_at, import_key, entities, media)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
          ON CONFLICT (import_key) DO NOTHING
          RETURNING id",
     )
@@ -409,10 +460,12 @@ async fn insert_reminder(
     .bind(areas_json(&new.request.areas))
     .bind(new.request.pin)
     .bind(new.request.urgent)
-    .bind(&new.request.body)
+    .bind(&new.content.text)
     .bind(if new.next_fire_at.is_some() { "active" } else { "finished" })
     .bind(new.next_fire_at.map(millis))
     .bind(&new.import_key)
+    .bind(entities)
+    .bind(media)
     .fetch_optional(&mut *conn)
     .await?;
     if let Some(id) = id {

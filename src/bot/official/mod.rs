@@ -59,7 +59,12 @@ pub async fn handle(message: Message, command: OfficialCommand, ctx: Arc<Context
         OfficialCommand::Cancel(args) => {
             reminders::change(&official, &args, Change::Cancel, &ctx).await.map(one)
         }
-        OfficialCommand::Remind(args) => reminders::remind(&official, &args, &ctx).await.map(one),
+        OfficialCommand::Remind(args) => {
+            reminders::remind(&official, &args, message.reply_to_message(), &ctx).await.map(one)
+        }
+        OfficialCommand::EditRemind(args) => {
+            reminders::redefine(&official, &args, message.reply_to_message(), &ctx).await.map(one)
+        }
         OfficialCommand::Reminders => paged(OfficialListing::Reminders, &official, &ctx).await,
         OfficialCommand::Pause(args) => {
             reminders::change(&official, &args, Change::Pause, &ctx).await.map(one)

@@ -68,30 +68,41 @@ pub async fn at(
 }
 
 /// The options typed after the command, and the content: the typed text, or the message the
-/// command replies to (a typed text then becomes the caption of its media). `Err`: the reply
-/// that says what was wrong; nothing is stored.
+/// command replies to. `Err`: the reply that says what was wrong; nothing is stored.
 async fn compose(
     official: &Official,
     args: &str,
     replied: Option<&Message>,
     ctx: &Context,
 ) -> Result<std::result::Result<(PostRequest, Content), String>> {
-    let lang = official.lang;
-    // A reply to one of the bot's own messages (a preview, say) is an ordinary command.
-    let Some(replied) = replied.filter(|message| message.from.as_ref().is_some_and(|from| !from.is_bot))
-    else {
-        return Ok(match PostRequest::parse(args, &ctx.topics) {
-            Ok(request) => {
-                let content = Content::text(request.body.clone());
-                Ok((request, content))
-            }
-            Err(error) => Err(texts::post_error(lang, &error, &ctx.topics)),
-        });
+    let replied = by_a_person(replied);
+    let parsed = match replied {
+        Some(_) => PostRequest::parse_reply(args, &ctx.topics),
+        None => PostRequest::parse(args, &ctx.topics),
     };
-    let request = match PostRequest::parse_reply(args, &ctx.topics) {
+    let request = match parsed {
         Ok(request) => request,
-        Err(error) => return Ok(Err(texts::post_error(lang, &error, &ctx.topics))),
+        Err(error) => return Ok(Err(texts::post_error(official.lang, &error, &ctx.topics))),
     };
+    Ok(content_for(official, &request, replied, ctx).await?.map(|content| (request, content)))
+}
+
+/// The message a command replies to, unless it is one of the bot's own (a reply to a preview
+/// is an ordinary command).
+pub(super) fn by_a_person(replied: Option<&Message>) -> Option<&Message> {
+    replied.filter(|message| message.from.as_ref().is_some_and(|from| !from.is_bot))
+}
+
+/// A command's content: its typed text, or the message it replies to (whose media then take
+/// a typed text as their caption), checked against Telegram's limits.
+pub(super) async fn content_for(
+    official: &Official,
+    request: &PostRequest,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<std::result::Result<Content, String>> {
+    let lang = official.lang;
+    let Some(replied) = replied else { return Ok(Ok(Content::text(request.body.clone()))) };
     let content = match replied_content(replied, ctx).await? {
         Ok(content) => content,
         Err(error) => return Ok(Err(texts::content_error(lang, &error))),
@@ -101,10 +112,7 @@ async fn compose(
         (false, true) => content.with_text(request.body.clone()),
         (false, false) => return Ok(Err(texts::two_texts(lang))),
     };
-    Ok(content
-        .check(&ctx.topics)
-        .map(|()| (request, content))
-        .map_err(|error| texts::content_error(lang, &error)))
+    Ok(content.check(&ctx.topics).map(|()| content).map_err(|error| texts::content_error(lang, &error)))
 }
 
 /// What a replied-to message carries: the whole album when it is one item of an album the

@@ -1,9 +1,13 @@
 //! `/remind`, `/reminders`, `/pause`, `/resume`, `/cancel <id>` and `/skip`.
 
-use super::Official;
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+use teloxide::types::Message;
+
+use super::{Official, posting};
 use crate::{
     bot::{Context, texts},
-    domain::{PostRequest, ReminderRefusal, plan_reminder, split_when},
+    domain::{AreaCode, Lang, PostRequest, ReminderRefusal, Schedule, plan_reminder, split_when},
     error::Result,
     scheduler::schedule_of,
     store::{NewReminder, ReminderStatus},
@@ -12,53 +16,120 @@ use crate::{
 /// How many future fires the confirmation of a new reminder shows.
 const SHOWN_FIRES: usize = 3;
 
-pub async fn remind(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+/// `/remind <when> <topic> [options] <text>`, or replying to the content.
+pub async fn remind(
+    official: &Official,
+    args: &str,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<String> {
+    let planned = match plan(official, args, replied, ctx).await? {
+        Ok(planned) => planned,
+        Err(refusal) => return Ok(refusal),
+    };
+    let id = ctx.store.create_reminder(&planned.new, official.user, ctx.clock.now()).await?;
+    ctx.schedule.changed();
+    Ok(planned.described(official, id, ctx, texts::reminder_created))
+}
+
+/// `/editremind <id> <when> <topic> [options] <text>`: the reminder gets the new schedule,
+/// audience and content, and keeps its id, skipped days and history.
+pub async fn redefine(
+    official: &Official,
+    args: &str,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<String> {
+    let lang = official.lang;
+    let args = args.trim_start();
+    let (id, rest) = args.split_once(char::is_whitespace).unwrap_or((args, ""));
+    let Ok(id) = id.parse::<i64>() else { return Ok(texts::editremind_usage(lang)) };
+    let Some(reminder) = ctx.store.reminder(id).await? else {
+        return Ok(texts::reminder_not_found(lang, id));
+    };
+    let planned = match plan(official, rest, replied, ctx).await? {
+        Ok(planned) => planned,
+        Err(refusal) => return Ok(refusal),
+    };
+    if !ctx.store.redefine_reminder(id, &planned.new, official.user, ctx.clock.now()).await? {
+        return Ok(texts::reminder_not_changeable(lang, id, reminder.status));
+    }
+    ctx.schedule.changed();
+    Ok(planned.described(official, id, ctx, texts::reminder_redefined))
+}
+
+/// A reminder as typed, checked and with its next fires.
+struct Planned {
+    new: NewReminder,
+    schedule: Schedule,
+    next: Vec<DateTime<Utc>>,
+}
+
+type Described = fn(Lang, i64, &str, &str, &[AreaCode], &[DateTime<Utc>], Tz) -> String;
+
+impl Planned {
+    fn described(&self, official: &Official, id: i64, ctx: &Context, text: Described) -> String {
+        let lang = official.lang;
+        let request = &self.new.request;
+        let topic = ctx.topics.get(&request.topic).map(|t| t.name(lang)).unwrap_or(&request.topic);
+        text(lang, id, &self.schedule.describe(lang), topic, &request.areas, &self.next, ctx.timezone)
+    }
+}
+
+/// Reads `<when> <topic> [options] <text>` (the text may come from the message replied to)
+/// and plans the fires. `Err`: the reply that says what was wrong and how to write it.
+async fn plan(
+    official: &Official,
+    args: &str,
+    replied: Option<&Message>,
+    ctx: &Context,
+) -> Result<std::result::Result<Planned, String>> {
     let lang = official.lang;
     let (when, rest) = match split_when(args) {
         Ok(parsed) => parsed,
-        Err(error) => return Ok(texts::when_error(lang, &error)),
+        Err(error) => return Ok(Err(texts::when_error(lang, &error))),
     };
-    let (request, window) = match PostRequest::parse_with_window(rest, &ctx.topics) {
+    let replied = posting::by_a_person(replied);
+    let parsed = match replied {
+        Some(_) => PostRequest::parse_reply_with_window(rest, &ctx.topics),
+        None => PostRequest::parse_with_window(rest, &ctx.topics),
+    };
+    let (request, window) = match parsed {
         Ok(parsed) => parsed,
         Err(error) => {
-            return Ok(format!(
-                "{}\n\n{}",
-                texts::post_error(lang, &error, &ctx.topics),
-                texts::remind_form(lang)
-            ));
+            let problem = texts::post_error(lang, &error, &ctx.topics);
+            return Ok(Err(format!("{problem}\n\n{}", texts::remind_form(lang))));
         }
+    };
+    let content = match posting::content_for(official, &request, replied, ctx).await? {
+        Ok(content) => content,
+        Err(refusal) => return Ok(Err(refusal)),
     };
     let now = ctx.clock.now();
     let planned =
         plan_reminder(when, window, request.urgent, now, ctx.timezone, ctx.quiet_hours, SHOWN_FIRES);
     let (schedule, next) = match planned {
         Ok(planned) => planned,
-        Err(ReminderRefusal::TooFrequent { cron }) => return Ok(texts::too_frequent(lang, &cron)),
-        Err(ReminderRefusal::Window(error)) => return Ok(texts::window_error(lang, &error)),
-        Err(ReminderRefusal::QuietHours { time, quiet }) => {
-            return Ok(texts::quiet_hours_refusal(lang, time, quiet, true));
-        }
-        Err(ReminderRefusal::NeverInWindow) => return Ok(texts::never_in_window(lang)),
+        Err(refusal) => return Ok(Err(refusal_text(lang, refusal))),
     };
     let new = NewReminder {
         when: schedule.when.to_storage(),
         window,
-        request: request.clone(),
+        request,
+        content,
         next_fire_at: next.first().copied(),
         import_key: None,
     };
-    let id = ctx.store.create_reminder(&new, official.user, now).await?;
-    ctx.schedule.changed();
-    let topic = ctx.topics.get(&request.topic).map(|t| t.name(lang)).unwrap_or(&request.topic);
-    Ok(texts::reminder_created(
-        lang,
-        id,
-        &schedule.describe(lang),
-        topic,
-        &request.areas,
-        &next,
-        ctx.timezone,
-    ))
+    Ok(Ok(Planned { new, schedule, next }))
+}
+
+fn refusal_text(lang: Lang, refusal: ReminderRefusal) -> String {
+    match refusal {
+        ReminderRefusal::TooFrequent { cron } => texts::too_frequent(lang, &cron),
+        ReminderRefusal::Window(error) => texts::window_error(lang, &error),
+        ReminderRefusal::QuietHours { time, quiet } => texts::quiet_hours_refusal(lang, time, quiet, true),
+        ReminderRefusal::NeverInWindow => texts::never_in_window(lang),
+    }
 }
 
 pub async fn list(official: &Official, ctx: &Context) -> Result<String> {

@@ -12,8 +12,10 @@ use crate::{
 pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         command: "post",
-        vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [pin] [urgent] <nội dung> (/dang)",
-        en: "Draft an announcement: /post <topic> [area=5,7] [pin] [urgent] <text> (/dang)",
+        vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [pin] [urgent] <nội dung> (/dang); \
+             gửi ảnh, tệp, album rồi trả lời tin đó bằng /post <chủ đề>",
+        en: "Draft an announcement: /post <topic> [area=5,7] [pin] [urgent] <text> (/dang); \
+             send a photo, file or album, then reply to it with /post <topic>",
     },
     CommandHelp {
         command: "at",
@@ -30,6 +32,11 @@ pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
         command: "remind",
         vi: "Lời nhắc định kỳ: /remind t2,t4,t6@17:30 waste area=5 <nội dung> (/nhac)",
         en: "Recurring reminder: /remind mon,wed,fri@17:30 waste area=5 <text> (/nhac)",
+    },
+    CommandHelp {
+        command: "editremind",
+        vi: "Sửa lời nhắc, giữ số và lịch sử: /editremind <số> <lịch> <chủ đề> … (/suanhac)",
+        en: "Change a reminder, keeping its id and history: /editremind <id> <when> <topic> … (/suanhac)",
     },
     CommandHelp { command: "reminders", vi: "Các lời nhắc (/dsnhac)", en: "All reminders (/dsnhac)" },
     CommandHelp {

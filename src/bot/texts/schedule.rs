@@ -192,6 +192,31 @@ pub fn reminder_created(
     }
 }
 
+/// A reminder given a new definition by `/editremind`.
+pub fn reminder_redefined(
+    lang: Lang,
+    id: i64,
+    description: &str,
+    topic: &str,
+    areas: &[AreaCode],
+    next: &[DateTime<Utc>],
+    zone: Tz,
+) -> String {
+    let fires = next.iter().map(|at| local(*at, zone)).collect::<Vec<_>>().join("; ");
+    match lang {
+        Lang::Vi => format!(
+            "✏️ Đã sửa lời nhắc #{id}: {description}.\nChủ đề: {topic} — {}\nBa lần tới: {fires}\n\
+             Các ngày nghỉ và lịch sử gửi vẫn giữ nguyên.",
+            areas_text(lang, areas)
+        ),
+        Lang::En => format!(
+            "✏️ Reminder #{id} changed: {description}.\nTopic: {topic} — {}\nNext three: {fires}\n\
+             Its skipped days and history are kept.",
+            areas_text(lang, areas)
+        ),
+    }
+}
+
 fn status_name(lang: Lang, status: ReminderStatus) -> &'static str {
     match (lang, status) {
         (Lang::Vi, ReminderStatus::Active) => "đang chạy",
@@ -231,6 +256,9 @@ pub fn reminders(lang: Lang, list: &[(Reminder, String)], zone: Tz) -> String {
             reminder.topic
         );
         let _ = write!(text, " · {}", areas_text(lang, &reminder.areas));
+        if let Some(kind) = super::content_kind(lang, &reminder.media) {
+            let _ = write!(text, " · {kind}");
+        }
         if let Some(last) = &reminder.last_fire {
             let late = match (last.late, lang) {
                 (false, _) => "",
@@ -270,6 +298,21 @@ pub fn reminder_usage(lang: Lang, command: &str) -> String {
         Lang::En => {
             format!("Form: /{command} <reminder id>, e.g. /{command} 3. See the ids with /reminders.")
         }
+    }
+}
+
+pub fn editremind_usage(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "Cách viết: /editremind <số lời nhắc> <lịch> <chủ đề> [tuỳ chọn] <nội dung>, như /remind; \
+             hoặc trả lời một ảnh, tệp… bằng lệnh này để đổi nội dung. Ví dụ: /editremind 3 t7@08:00 health Diệt lăng quăng.\n\n{}",
+            remind_form(lang)
+        ),
+        Lang::En => format!(
+            "Form: /editremind <reminder id> <when> <topic> [options] <text>, as for /remind; or reply with it to a \
+             photo, file… to change the content. Example: /editremind 3 sat@08:00 health Clear mosquito larvae.\n\n{}",
+            remind_form(lang)
+        ),
     }
 }
 
