@@ -5,6 +5,7 @@
 //! Tests drive it through a `FakeTelegram` handle: push updates, script
 //! failures, then wait for and inspect the calls the bot made.
 
+mod form;
 mod limits;
 mod server;
 

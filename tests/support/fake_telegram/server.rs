@@ -4,8 +4,7 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{Path, Request, State as AxumState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
@@ -13,7 +12,7 @@ use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
 use super::super::updates::{bot_user, chat, chat_member, message, now, user};
-use super::{BOT_ID, Call, Reply, SentMessage, Shared, State};
+use super::{BOT_ID, Call, Reply, SentMessage, Shared, State, form};
 
 pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     // teloxide calls POST {api_url}/bot{TOKEN}/{method}.
@@ -24,12 +23,10 @@ pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 async fn handle(
     AxumState(shared): AxumState<Arc<Shared>>,
     Path((_token, method)): Path<(String, String)>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let method = camel_case(&method);
-    // Only file uploads are multipart, and the bot sends none; an empty
-    // body (a method without parameters) reads as `{}`.
-    let body = if body.is_empty() { json!({}) } else { serde_json::from_slice(&body).unwrap_or(Value::Null) };
+    let body = form::parameters(request).await;
     shared.lock().calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
     if method == "getUpdates" {
         return Answer::Ok(long_poll(&shared, &body).await).into_response();
