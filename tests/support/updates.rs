@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::fake_telegram::{BOT_ID, BOT_USERNAME, SentMessage};
+use super::fake_telegram::{BOT_ID, BOT_USERNAME, SentKind, SentMessage};
 
 /// Telegram's stand-in `from` for messages by anonymous group admins.
 pub const ANONYMOUS_ADMIN_ID: i64 = 1087968824;
@@ -99,14 +99,10 @@ pub fn tap_button(sent: &SentMessage, user_id: i64, prefix: &str) -> Value {
 
 pub fn callback_query(sent: &SentMessage, user_id: i64, data: &str) -> Value {
     let chat = chat(sent.chat_id, &format!("Chat {}", sent.chat_id));
-    let mut message = message(sent.message_id.into(), chat, bot_user(), &sent.text);
-    if let Some(markup) = &sent.reply_markup {
-        message["reply_markup"] = markup.clone();
-    }
     json!({ "callback_query": {
         "id": next_id().to_string(),
         "from": someone(user_id),
-        "message": message,
+        "message": bot_message(sent, chat),
         "chat_instance": sent.chat_id.to_string(),
         "data": data,
     }})
@@ -151,6 +147,115 @@ pub fn chat(id: i64, title: &str) -> Value {
 
 pub fn message(message_id: i64, chat: Value, from: Value, text: &str) -> Value {
     json!({ "message_id": message_id, "from": from, "chat": chat, "date": now(), "text": text })
+}
+
+/// `sent` as Telegram shows it in `chat`: the answer to the send, and the
+/// message of a callback query.
+pub fn bot_message(sent: &SentMessage, chat: Value) -> Value {
+    let mut message =
+        json!({ "message_id": sent.message_id, "from": bot_user(), "chat": chat, "date": now() });
+    merge(&mut message, content_of(sent));
+    let (text, entities) = match sent.kind {
+        SentKind::Text => ("text", "entities"),
+        _ => ("caption", "caption_entities"),
+    };
+    if sent.kind == SentKind::Text || !sent.text.is_empty() {
+        message[text] = json!(sent.text);
+    }
+    if let Some(sent_entities) = sent.entities.as_ref().filter(|sent| *sent != &json!([])) {
+        message[entities] = sent_entities.clone();
+    }
+    if let Some(media_group_id) = &sent.media_group_id {
+        message["media_group_id"] = json!(media_group_id);
+    }
+    // Telegram echoes only inline keyboards, and teloxide's Message rejects
+    // any other kind of markup.
+    if let Some(markup) = sent.reply_markup.as_ref().filter(|markup| markup.get("inline_keyboard").is_some())
+    {
+        message["reply_markup"] = markup.clone();
+    }
+    message
+}
+
+/// The media fields of `sent`; a file the bot resent by id is described with
+/// made-up sizes and durations, as the fake never saw the file itself.
+fn content_of(sent: &SentMessage) -> Value {
+    let file_id = sent.file_id.as_deref().unwrap_or_default();
+    match sent.kind {
+        SentKind::Text => json!({}),
+        SentKind::Photo => photo(file_id),
+        SentKind::Video => video(file_id),
+        SentKind::Animation => animation(file_id),
+        SentKind::Document => document(file_id, None, None),
+        SentKind::Audio => audio(file_id),
+        SentKind::Voice => voice(file_id),
+        SentKind::Location => {
+            let (latitude, longitude) = sent.location.unwrap_or_default();
+            location(latitude, longitude)
+        }
+    }
+}
+
+// Message contents: each returns the fields a message carries for it.
+
+/// Two sizes of one photo, the largest last as Telegram orders them.
+pub fn photo(file_id: &str) -> Value {
+    let thumbnail = format!("{file_id}-thumbnail");
+    json!({ "photo": [
+        file(&thumbnail, json!({ "width": 90, "height": 68, "file_size": 1_480 })),
+        file(file_id, json!({ "width": 1280, "height": 960, "file_size": 98_304 })),
+    ]})
+}
+
+pub fn video(file_id: &str) -> Value {
+    json!({ "video": file(file_id, json!({ "width": 1280, "height": 720, "duration": 30, "mime_type": "video/mp4" })) })
+}
+
+/// Telegram repeats an animation as a document for clients that predate
+/// animations; teloxide reads it as an animation.
+pub fn animation(file_id: &str) -> Value {
+    let as_document = file(file_id, json!({ "file_name": "animation.mp4", "mime_type": "video/mp4" }));
+    let mut animation = as_document.clone();
+    merge(&mut animation, json!({ "width": 480, "height": 270, "duration": 3 }));
+    json!({ "animation": animation, "document": as_document })
+}
+
+pub fn document(file_id: &str, file_name: Option<&str>, mime_type: Option<&str>) -> Value {
+    let mut document = file(file_id, json!({}));
+    if let Some(file_name) = file_name {
+        document["file_name"] = json!(file_name);
+    }
+    if let Some(mime_type) = mime_type {
+        document["mime_type"] = json!(mime_type);
+    }
+    json!({ "document": document })
+}
+
+pub fn audio(file_id: &str) -> Value {
+    json!({ "audio": file(file_id, json!({ "duration": 180, "mime_type": "audio/mpeg" })) })
+}
+
+pub fn voice(file_id: &str) -> Value {
+    json!({ "voice": file(file_id, json!({ "duration": 5, "mime_type": "audio/ogg" })) })
+}
+
+pub fn location(latitude: f64, longitude: f64) -> Value {
+    json!({ "location": { "latitude": latitude, "longitude": longitude } })
+}
+
+/// A file's identity plus `fields`. Telegram's unique ids differ from its file
+/// ids; any stable string does here.
+fn file(file_id: &str, mut fields: Value) -> Value {
+    fields["file_id"] = json!(file_id);
+    fields["file_unique_id"] = json!(format!("unique-{file_id}"));
+    fields
+}
+
+/// Copies `fields`' entries into the object `target`.
+fn merge(target: &mut Value, fields: Value) {
+    if let (Some(target), Value::Object(fields)) = (target.as_object_mut(), fields) {
+        target.extend(fields);
+    }
 }
 
 /// A ChatMember with every field teloxide requires for `status`.
