@@ -1,6 +1,7 @@
 //! Proves the fake Telegram server serves the media methods closely enough for
 //! the real teloxide client: what a chat receives, how albums are refused and
-//! counted, stale files, caption edits and deletions.
+//! counted, stale files, caption edits and deletions; and that the update
+//! builders for what officials send parse as teloxide's media kinds.
 
 mod support;
 
@@ -9,8 +10,8 @@ use teloxide::payloads::{EditMessageCaptionSetters, SendMessageSetters, SendPhot
 use teloxide::prelude::*;
 use teloxide::types::{
     InlineKeyboardButton, InlineKeyboardMarkup, InputFile, InputMedia, InputMediaAnimation, InputMediaAudio,
-    InputMediaDocument, InputMediaPhoto, InputMediaVideo, MessageEntity, MessageId, ParseMode, Seconds,
-    Update, UpdateKind,
+    InputMediaDocument, InputMediaPhoto, InputMediaVideo, MessageEntity, MessageId, MessageOrigin, ParseMode,
+    Seconds, Update, UpdateKind,
 };
 use teloxide::{ApiError, RequestError};
 
@@ -454,10 +455,129 @@ async fn a_tap_on_a_photos_button_carries_the_photo() {
     assert_eq!((message.caption(), message.reply_markup()), (Some("Lịch"), Some(&keyboard())));
 }
 
+// The update builders for what an official sends in private.
+
 /// Builders leave `update_id` to `push_update`; Update requires one.
 fn parse(mut update: Value) -> Update {
     update["update_id"] = json!(1);
     // Not `from_value`: teloxide's UpdateKind asks for a borrowed key, which
     // a `Value` cannot lend, and then silently yields `UpdateKind::Error`.
     serde_json::from_str(&update.to_string()).expect("builder output is a valid Update")
+}
+
+fn message_of(update: Value) -> Message {
+    match parse(update).kind {
+        UpdateKind::Message(message) => message,
+        other => panic!("expected a message, got {other:?}"),
+    }
+}
+
+#[test]
+fn media_builders_parse_as_their_media_kind() {
+    let media = |content| message_of(updates::media_in_private(OFFICIAL, content));
+
+    let photo = message_of(updates::with_caption(
+        updates::media_in_private(OFFICIAL, updates::photo("PHOTO")),
+        "Lịch thu gom",
+        bold_entities(),
+    ));
+    let sizes = photo.photo().expect("a photo");
+    assert!(sizes.len() > 1 && sizes[0].width < sizes[sizes.len() - 1].width, "the largest size is last");
+    assert_eq!(sizes.last().unwrap().file.id.0, "PHOTO");
+    assert_eq!(photo.caption(), Some("Lịch thu gom"));
+    assert_eq!(photo.caption_entities(), Some(&[MessageEntity::bold(0, 4)][..]));
+    assert!(photo.chat.is_private() && photo.chat.id == ChatId(OFFICIAL));
+    assert_eq!(photo.from.as_ref().map(|from| from.id), Some(UserId(OFFICIAL as u64)));
+
+    let pdf = media(updates::document("PDF", Some("lich.pdf"), Some("application/pdf")));
+    let pdf = pdf.document().expect("a document");
+    assert_eq!((pdf.file.id.0.as_str(), pdf.file_name.as_deref()), ("PDF", Some("lich.pdf")));
+    assert_eq!(pdf.mime_type.as_ref().map(|mime| mime.essence_str()), Some("application/pdf"));
+
+    assert_eq!(
+        media(updates::video("VIDEO")).video().map(|video| video.file.id.0.clone()),
+        Some("VIDEO".into())
+    );
+    assert_eq!(media(updates::voice("OGG")).voice().map(|voice| voice.file.id.0.clone()), Some("OGG".into()));
+    assert_eq!(media(updates::audio("MP3")).audio().map(|audio| audio.file.id.0.clone()), Some("MP3".into()));
+    let gif = media(updates::animation("GIF"));
+    assert_eq!(gif.animation().map(|animation| animation.file.id.0.clone()), Some("GIF".into()));
+    assert!(gif.document().is_none(), "the document Telegram repeats an animation as is not read as one");
+    let place = media(updates::location(10.762, 106.66));
+    assert_eq!(place.location().map(|place| (place.latitude, place.longitude)), Some((10.762, 106.66)));
+}
+
+#[test]
+fn unsupported_kinds_parse_as_what_they_are() {
+    let sticker = message_of(updates::media_in_private(OFFICIAL, updates::sticker("STICKER")));
+    let poll = message_of(updates::media_in_private(OFFICIAL, updates::poll("Họp tổ?", &["Có", "Không"])));
+
+    assert!(sticker.sticker().is_some());
+    let poll = poll.poll().expect("a poll");
+    assert_eq!((poll.question.as_str(), poll.options.len()), ("Họp tổ?", 2));
+}
+
+#[test]
+fn text_with_entities_keeps_its_formatting() {
+    let message =
+        message_of(updates::text_with_entities_in_private(OFFICIAL, "Lịch thu gom", bold_entities()));
+
+    assert_eq!(message.text(), Some("Lịch thu gom"));
+    assert_eq!(message.entities(), Some(&[MessageEntity::bold(0, 4)][..]));
+}
+
+#[test]
+fn album_items_share_a_media_group_id_and_have_consecutive_ids() {
+    let items = updates::album_in_private(
+        OFFICIAL,
+        vec![updates::photo("P1"), updates::video("V2"), updates::photo("P3")],
+    );
+    let first = updates::with_caption(items[0].clone(), "Lịch tuần", json!([]));
+    assert!(first["message"].get("caption_entities").is_none(), "an empty entity list is left out");
+    let messages: Vec<_> = std::iter::once(first).chain(items[1..].iter().cloned()).map(message_of).collect();
+
+    let group = messages[0].media_group_id().expect("an album");
+    assert!(messages.iter().all(|message| message.media_group_id() == Some(group)));
+    let ids: Vec<_> = messages.iter().map(|message| message.id.0).collect();
+    assert_eq!(ids, [ids[0], ids[0] + 1, ids[0] + 2]);
+    assert_eq!(messages[0].caption(), Some("Lịch tuần"));
+    assert!(messages[1].video().is_some() && messages[2].photo().is_some());
+    let other = updates::album_in_private(OFFICIAL, vec![updates::photo("P4"), updates::photo("P5")]);
+    assert_ne!(message_of(other[0].clone()).media_group_id(), Some(group));
+}
+
+#[test]
+fn a_forward_names_the_channel_it_came_from() {
+    let forward = message_of(updates::forwarded_from_channel(
+        updates::media_in_private(OFFICIAL, updates::photo("PHOTO")),
+        -1009876543210,
+        "UBND Phường 7",
+        321,
+    ));
+
+    let Some(MessageOrigin::Channel { chat, message_id, .. }) = forward.forward_origin() else {
+        panic!("expected a channel origin, got {:?}", forward.forward_origin());
+    };
+    assert_eq!((chat.id, chat.title()), (ChatId(-1009876543210), Some("UBND Phường 7")));
+    assert!(chat.is_channel());
+    assert_eq!(*message_id, MessageId(321));
+    assert!(forward.photo().is_some());
+}
+
+#[test]
+fn a_reply_carries_the_message_it_answers_one_level_deep() {
+    let photo = updates::media_in_private(OFFICIAL, updates::photo("PHOTO"));
+    let earlier = updates::replying_to(updates::text_in_private(OFFICIAL, "Cán bộ", None, "x"), &photo);
+    let post = message_of(updates::replying_to(
+        updates::text_in_private(OFFICIAL, "Cán bộ", None, "/post waste"),
+        &earlier,
+    ));
+
+    let replied = post.reply_to_message().expect("a reply");
+    assert_eq!(post.text(), Some("/post waste"));
+    assert_eq!(replied.text(), Some("x"));
+    assert!(replied.reply_to_message().is_none(), "Telegram nests replies one level deep");
+    let direct =
+        message_of(updates::replying_to(updates::text_in_private(OFFICIAL, "Cán bộ", None, "/post"), &photo));
+    assert!(direct.reply_to_message().and_then(Message::photo).is_some());
 }

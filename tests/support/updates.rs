@@ -40,6 +40,69 @@ pub fn text_in_private(user_id: i64, first_name: &str, username: Option<&str>, t
     json!({ "message": message(next_id(), chat, from, text) })
 }
 
+/// A formatted text from `user_id` in private: `entities` is a JSON array of
+/// MessageEntity, offsets in UTF-16 code units.
+pub fn text_with_entities_in_private(user_id: i64, text: &str, entities: Value) -> Value {
+    let mut update = text_in_private(user_id, &format!("User {user_id}"), None, text);
+    update["message"]["entities"] = entities;
+    update
+}
+
+/// A message from `user_id` in private carrying `content`: `photo(..)`,
+/// `document(..)`, `location(..)`, `sticker(..)`, `poll(..)` and the like.
+pub fn media_in_private(user_id: i64, content: Value) -> Value {
+    json!({ "message": private_message(user_id, next_id(), content) })
+}
+
+/// The updates of an album `user_id` sends in private, one per item of
+/// `contents`: one `media_group_id`, consecutive message ids. Telegram puts a
+/// caption typed for the whole album on the first item (see `with_caption`).
+pub fn album_in_private(user_id: i64, contents: Vec<Value>) -> Vec<Value> {
+    let first_id = NEXT_ID.fetch_add(contents.len() as i64, Ordering::Relaxed);
+    let media_group_id = next_id().to_string();
+    (first_id..)
+        .zip(contents)
+        .map(|(message_id, content)| {
+            let mut message = private_message(user_id, message_id, content);
+            message["media_group_id"] = json!(media_group_id);
+            json!({ "message": message })
+        })
+        .collect()
+}
+
+/// `update`'s message with a caption; an empty `caption_entities` array is
+/// left out, as Telegram does.
+pub fn with_caption(mut update: Value, caption: &str, caption_entities: Value) -> Value {
+    let message = &mut update["message"];
+    message["caption"] = json!(caption);
+    if caption_entities != json!([]) {
+        message["caption_entities"] = caption_entities;
+    }
+    update
+}
+
+/// `update`'s message as a forward of post `post_id` of a channel.
+pub fn forwarded_from_channel(mut update: Value, channel_id: i64, title: &str, post_id: i64) -> Value {
+    update["message"]["forward_origin"] = json!({
+        "type": "channel",
+        "chat": { "id": channel_id, "type": "channel", "title": title },
+        "message_id": post_id,
+        "date": now() - 3600,
+    });
+    update
+}
+
+/// `update`'s message as a reply to `replied`'s, e.g. "/post" replying to a
+/// photo. Telegram nests replies one level deep only.
+pub fn replying_to(mut update: Value, replied: &Value) -> Value {
+    let mut replied = replied["message"].clone();
+    if let Some(replied) = replied.as_object_mut() {
+        replied.remove("reply_to_message");
+    }
+    update["message"]["reply_to_message"] = replied;
+    update
+}
+
 /// A group, or a supergroup when `chat_id` is -100…, as Telegram numbers them.
 pub fn text_in_group(chat_id: i64, title: &str, user_id: i64, text: &str) -> Value {
     let chat = chat(chat_id, title);
@@ -106,6 +169,19 @@ pub fn callback_query(sent: &SentMessage, user_id: i64, data: &str) -> Value {
         "chat_instance": sent.chat_id.to_string(),
         "data": data,
     }})
+}
+
+/// A message in `user_id`'s private chat with the bot, sent by them.
+fn private_message(user_id: i64, message_id: i64, content: Value) -> Value {
+    let name = format!("User {user_id}");
+    let mut message = json!({
+        "message_id": message_id,
+        "from": user(user_id, &name, None),
+        "chat": { "id": user_id, "type": "private", "first_name": name },
+        "date": now(),
+    });
+    merge(&mut message, content);
+    message
 }
 
 fn migration(chat_id: i64, title: &str, field: &str, other_chat_id: i64) -> Value {
@@ -196,7 +272,8 @@ fn content_of(sent: &SentMessage) -> Value {
     }
 }
 
-// Message contents: each returns the fields a message carries for it.
+// Message contents: each returns the fields a message carries for it, to pass
+// to `media_in_private`.
 
 /// Two sizes of one photo, the largest last as Telegram orders them.
 pub fn photo(file_id: &str) -> Value {
@@ -241,6 +318,34 @@ pub fn voice(file_id: &str) -> Value {
 
 pub fn location(latitude: f64, longitude: f64) -> Value {
     json!({ "location": { "latitude": latitude, "longitude": longitude } })
+}
+
+/// A kind of message Loa does not announce.
+pub fn sticker(file_id: &str) -> Value {
+    let fields = json!({
+        "type": "regular",
+        "width": 512,
+        "height": 512,
+        "is_animated": false,
+        "is_video": false,
+        "emoji": "👍",
+    });
+    json!({ "sticker": file(file_id, fields) })
+}
+
+/// A kind of message Loa does not announce.
+pub fn poll(question: &str, options: &[&str]) -> Value {
+    let options: Vec<Value> = options.iter().map(|text| json!({ "text": text, "voter_count": 0 })).collect();
+    json!({ "poll": {
+        "id": next_id().to_string(),
+        "question": question,
+        "options": options,
+        "total_voter_count": 0,
+        "is_closed": false,
+        "is_anonymous": true,
+        "type": "regular",
+        "allows_multiple_answers": false,
+    }})
 }
 
 /// A file's identity plus `fields`. Telegram's unique ids differ from its file
