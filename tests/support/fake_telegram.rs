@@ -5,10 +5,12 @@
 //! Tests drive it through a `FakeTelegram` handle: push updates, script
 //! failures, then wait for and inspect the calls the bot made.
 
+mod form;
 mod limits;
+mod messages;
 mod server;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -40,14 +42,76 @@ pub struct Call {
     pub at: Instant,
 }
 
-/// A `sendMessage` that Telegram accepted.
-#[derive(Clone, Debug, PartialEq)]
+/// A message Telegram accepted from the bot: one per `sendMessage`,
+/// `sendPhoto`, …, and one per item of a `sendMediaGroup`.
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct SentMessage {
     pub chat_id: i64,
+    pub kind: SentKind,
+    /// The text, or the caption of a media message ("" without one).
     pub text: String,
+    /// `entities`, or a media message's `caption_entities`, as the bot sent them.
+    pub entities: Option<Value>,
+    /// The file a media message carries, as the bot named it.
+    pub file_id: Option<String>,
+    /// (latitude, longitude) of a location.
+    pub location: Option<(f64, f64)>,
+    /// Shared by the messages of one album.
+    pub media_group_id: Option<String>,
     pub message_id: i32,
     pub reply_markup: Option<Value>,
     pub parse_mode: Option<String>,
+}
+
+/// What a sent message shows; the name is its field in a Telegram `Message`.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SentKind {
+    #[default]
+    Text,
+    Photo,
+    Video,
+    Animation,
+    Document,
+    Audio,
+    Voice,
+    Location,
+}
+
+impl SentKind {
+    /// The kind of message `method` sends, if it sends one.
+    fn sent_by(method: &str) -> Option<SentKind> {
+        Some(match method {
+            "sendMessage" => SentKind::Text,
+            "sendPhoto" => SentKind::Photo,
+            "sendVideo" => SentKind::Video,
+            "sendAnimation" => SentKind::Animation,
+            "sendDocument" => SentKind::Document,
+            "sendAudio" => SentKind::Audio,
+            "sendVoice" => SentKind::Voice,
+            "sendLocation" => SentKind::Location,
+            _ => return None,
+        })
+    }
+
+    /// The message field, which is also the send method's file parameter and
+    /// an album item's `type`.
+    pub fn field(self) -> &'static str {
+        match self {
+            SentKind::Text => "text",
+            SentKind::Photo => "photo",
+            SentKind::Video => "video",
+            SentKind::Animation => "animation",
+            SentKind::Document => "document",
+            SentKind::Audio => "audio",
+            SentKind::Voice => "voice",
+            SentKind::Location => "location",
+        }
+    }
+
+    /// Whether the message carries a file, and with it a caption.
+    fn has_file(self) -> bool {
+        !matches!(self, SentKind::Text | SentKind::Location)
+    }
 }
 
 /// A scripted answer for the next call of one method to one chat.
@@ -112,6 +176,14 @@ struct Shared {
 struct State {
     calls: Vec<Call>,
     sent: Vec<SentMessage>,
+    /// The latest version of each sent message whose caption or buttons were
+    /// edited since, by (chat, message).
+    edited: HashMap<(i64, i32), SentMessage>,
+    /// (chat, message) in the order they were first deleted.
+    deleted: Vec<(i64, i32)>,
+    /// File ids Telegram no longer accepts.
+    rejected_file_ids: HashSet<String>,
+    last_media_group_id: u64,
     pending_updates: VecDeque<Value>,
     last_update_id: i64,
     last_message_id: HashMap<i64, i32>,
@@ -199,12 +271,13 @@ impl FakeTelegram {
         self.state().scripts.entry((method.to_owned(), chat_id)).or_default().push_back(reply);
     }
 
-    /// Makes `sendMessage` answer 429 whenever Telegram's limits would.
+    /// Makes every send answer 429 whenever Telegram's limits would; an album
+    /// of k counts as k messages.
     pub fn enforce_limits(&self, limits: Limits) {
         self.state().limiter = Some(Limiter::new(limits));
     }
 
-    /// Added to every `sendMessage`, to model a distant server.
+    /// Added to every send, to model a distant server.
     pub fn set_latency(&self, latency: Duration) {
         self.state().latency = latency;
     }
@@ -223,13 +296,35 @@ impl FakeTelegram {
         state.calls_to(method).cloned().collect()
     }
 
+    /// Every message sent, as sent (edits and deletions do not change it).
     pub fn sent_messages(&self) -> Vec<SentMessage> {
         self.state().sent.clone()
     }
 
+    /// The messages `chat_id` received, in order, each album item on its own.
     pub fn sent_to(&self, chat_id: i64) -> Vec<SentMessage> {
         let state = self.state();
         state.sent_to(chat_id).cloned().collect()
+    }
+
+    /// Makes Telegram refuse this file id from now on, as it does a stale one:
+    /// 400 "wrong file identifier/HTTP URL specified".
+    pub fn reject_file_id(&self, file_id: &str) {
+        self.state().rejected_file_ids.insert(file_id.to_owned());
+    }
+
+    /// The message as the chat shows it now, after edits of its caption
+    /// (editMessageCaption) or buttons (editMessageReplyMarkup, …); `None` if
+    /// the bot never sent it or it was deleted. Text edits show only in `calls`.
+    pub fn current_message(&self, chat_id: i64, message_id: i32) -> Option<SentMessage> {
+        self.state().current(chat_id, message_id).cloned()
+    }
+
+    /// Ids of the messages deleted in `chat_id` (by deleteMessage or
+    /// deleteMessages), in the order they were deleted.
+    pub fn deleted_in(&self, chat_id: i64) -> Vec<i32> {
+        let state = self.state();
+        state.deleted.iter().filter(|(chat, _)| *chat == chat_id).map(|(_, message_id)| *message_id).collect()
     }
 
     /// Waits up to 10 s for `predicate` to hold over all calls so far, then
@@ -299,6 +394,15 @@ impl State {
 
     fn sent_to(&self, chat_id: i64) -> impl Iterator<Item = &SentMessage> {
         self.sent.iter().filter(move |sent| sent.chat_id == chat_id)
+    }
+
+    fn current(&self, chat_id: i64, message_id: i32) -> Option<&SentMessage> {
+        if self.deleted.contains(&(chat_id, message_id)) {
+            return None;
+        }
+        self.edited.get(&(chat_id, message_id)).or_else(|| {
+            self.sent.iter().rfind(|sent| sent.chat_id == chat_id && sent.message_id == message_id)
+        })
     }
 
     /// Keeps the fake consistent with what a pushed update told the bot: the

@@ -8,7 +8,7 @@ use std::time::{Duration, Instant};
 const SECOND: Duration = Duration::from_secs(1);
 const MINUTE: Duration = Duration::from_secs(60);
 
-/// Sends allowed per window; every limit must be at least 1.
+/// Messages allowed per window; every limit must be at least 1.
 #[derive(Clone, Copy, Debug)]
 pub struct Limits {
     pub global_per_sec: usize,
@@ -24,9 +24,9 @@ impl Default for Limits {
 
 pub(super) struct Limiter {
     limits: Limits,
-    /// Accepted sends of the last second, oldest first.
+    /// Accepted messages of the last second, oldest first.
     global: VecDeque<Instant>,
-    /// Accepted sends per chat: the last minute for groups (which have a
+    /// Accepted messages per chat: the last minute for groups (which have a
     /// per-minute limit), the last second otherwise.
     per_chat: HashMap<i64, VecDeque<Instant>>,
 }
@@ -40,19 +40,24 @@ impl Limiter {
         Self { limits, global: VecDeque::new(), per_chat: HashMap::new() }
     }
 
-    /// Accepts a send to `chat_id` now, or says how many whole seconds to
-    /// wait, like Telegram's `retry_after`. Amortised O(1): each send enters
-    /// and leaves a window once, and only the newest `limit` entries are read.
-    pub(super) fn admit(&mut self, chat_id: i64, now: Instant) -> Result<(), u32> {
+    /// Accepts `messages` messages to `chat_id` now (an album of k is k), or
+    /// says how many whole seconds to wait, like Telegram's `retry_after`.
+    /// Amortised O(1): each message enters and leaves a window once, and only
+    /// the newest `limit` entries are read.
+    pub(super) fn admit(&mut self, chat_id: i64, messages: usize, now: Instant) -> Result<(), u32> {
         let is_group = chat_id < 0;
         let chat = self.per_chat.entry(chat_id).or_default();
         expire(&mut self.global, now, SECOND);
         expire(chat, now, if is_group { MINUTE } else { SECOND });
 
         let wait = [
-            wait_for_slot(&self.global, self.limits.global_per_sec, now, SECOND),
-            wait_for_slot(chat, self.limits.per_chat_per_sec, now, SECOND),
-            is_group.then(|| wait_for_slot(chat, self.limits.per_group_per_min, now, MINUTE)).flatten(),
+            wait_for_room(&self.global, self.limits.global_per_sec, messages, now, SECOND),
+            // An album needs room for one message in its chat's second; its
+            // others then fill that second, so nothing follows them within it.
+            wait_for_room(chat, self.limits.per_chat_per_sec, 1, now, SECOND),
+            is_group
+                .then(|| wait_for_room(chat, self.limits.per_group_per_min, messages, now, MINUTE))
+                .flatten(),
         ]
         .into_iter()
         .flatten()
@@ -60,8 +65,10 @@ impl Limiter {
         if let Some(wait) = wait {
             return Err(whole_seconds(wait));
         }
-        self.global.push_back(now);
-        chat.push_back(now);
+        for _ in 0..messages {
+            self.global.push_back(now);
+            chat.push_back(now);
+        }
         Ok(())
     }
 }
@@ -72,11 +79,19 @@ fn expire(window: &mut VecDeque<Instant>, now: Instant, span: Duration) {
     }
 }
 
-/// If `limit` sends already happened within `span`, how long until the
-/// oldest of those leaves it.
-fn wait_for_slot(window: &VecDeque<Instant>, limit: usize, now: Instant, span: Duration) -> Option<Duration> {
+/// If `window` has no room for `messages` more within `span`, how long until
+/// enough of its messages leave it. An album larger than `limit` waits for an
+/// empty window rather than forever.
+fn wait_for_room(
+    window: &VecDeque<Instant>,
+    limit: usize,
+    messages: usize,
+    now: Instant,
+    span: Duration,
+) -> Option<Duration> {
+    let needed = messages.clamp(1, limit);
     let mut recent = window.iter().rev().take_while(|sent| now - **sent < span);
-    recent.nth(limit - 1).map(|sent| span - (now - *sent))
+    recent.nth(limit - needed).map(|sent| span - (now - *sent))
 }
 
 /// Telegram rounds up and never says "retry after 0".

@@ -4,16 +4,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::body::Bytes;
-use axum::extract::{Path, State as AxumState};
+use axum::extract::{Path, Request, State as AxumState};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
 use tokio::net::TcpListener;
 
-use super::super::updates::{bot_user, chat, chat_member, message, now, user};
-use super::{BOT_ID, Call, Reply, SentMessage, Shared, State};
+use super::super::updates::{bot_user, chat, chat_member, user};
+use super::{BOT_ID, Call, Reply, SentKind, Shared, State, form};
 
 pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
     // teloxide calls POST {api_url}/bot{TOKEN}/{method}.
@@ -24,12 +23,10 @@ pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
 async fn handle(
     AxumState(shared): AxumState<Arc<Shared>>,
     Path((_token, method)): Path<(String, String)>,
-    body: Bytes,
+    request: Request,
 ) -> Response {
     let method = camel_case(&method);
-    // Only file uploads are multipart, and the bot sends none; an empty
-    // body (a method without parameters) reads as `{}`.
-    let body = if body.is_empty() { json!({}) } else { serde_json::from_slice(&body).unwrap_or(Value::Null) };
+    let body = form::parameters(request).await;
     shared.lock().calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
     if method == "getUpdates" {
         return Answer::Ok(long_poll(&shared, &body).await).into_response();
@@ -66,17 +63,17 @@ async fn long_poll(shared: &Shared, body: &Value) -> Value {
 }
 
 /// An answer in Telegram's envelope.
-enum Answer {
+pub(super) enum Answer {
     Ok(Value),
     Err { code: u16, description: String, parameters: Option<Value> },
 }
 
 impl Answer {
-    fn error(code: u16, description: &str) -> Self {
+    pub(super) fn error(code: u16, description: &str) -> Self {
         Self::Err { code, description: description.to_owned(), parameters: None }
     }
 
-    fn retry_after(seconds: u32) -> Self {
+    pub(super) fn retry_after(seconds: u32) -> Self {
         Self::Err {
             code: 429,
             description: format!("Too Many Requests: retry after {seconds}"),
@@ -127,10 +124,8 @@ impl State {
 
     /// The answer to a (non-polling) call, and how long to hold it back.
     fn answer_later(&mut self, method: &str, body: &Value, scripted: Option<Reply>) -> (Answer, Duration) {
-        let mut delay = match method {
-            "sendMessage" => self.latency,
-            _ => Duration::ZERO,
-        };
+        let sends = SentKind::sent_by(method).is_some() || method == "sendMediaGroup";
+        let mut delay = if sends { self.latency } else { Duration::ZERO };
         if let Some(Reply::Delay(extra)) = scripted {
             delay += extra;
         }
@@ -153,67 +148,22 @@ impl State {
                 "has_custom_certificate": false,
                 "pending_update_count": self.pending_updates.len(),
             })),
-            "deleteWebhook"
-            | "setMyCommands"
-            | "answerCallbackQuery"
-            | "deleteMessage"
-            | "pinChatMessage" => Answer::Ok(json!(true)),
-            "sendMessage" => self.send_message(body),
+            "deleteWebhook" | "setMyCommands" | "answerCallbackQuery" | "pinChatMessage" => {
+                Answer::Ok(json!(true))
+            }
+            "sendMediaGroup" => self.send_media_group(body),
             "editMessageText" | "editMessageReplyMarkup" => self.edit_message(body),
+            "editMessageCaption" => self.edit_caption(body),
+            "deleteMessage" => self.delete_message(body),
+            "deleteMessages" => self.delete_messages(body),
             "getChat" => self.get_chat(body),
             "getChatMember" => self.get_chat_member(body),
             "getChatAdministrators" => self.get_chat_administrators(body),
-            _ => Answer::error(404, "Not Found: method not found"),
+            _ => match SentKind::sent_by(method) {
+                Some(kind) => self.send(kind, body),
+                None => Answer::error(404, "Not Found: method not found"),
+            },
         }
-    }
-
-    fn send_message(&mut self, body: &Value) -> Answer {
-        let Some(chat_id) = chat_id(body) else {
-            return Answer::error(400, "Bad Request: chat not found");
-        };
-        if let Some(limiter) = &mut self.limiter
-            && let Err(seconds) = limiter.admit(chat_id, Instant::now())
-        {
-            self.too_many_requests += 1;
-            return Answer::retry_after(seconds);
-        }
-        let message_id = self.last_message_id.entry(chat_id).or_insert(0);
-        *message_id += 1;
-        let sent = SentMessage {
-            chat_id,
-            text: body["text"].as_str().unwrap_or_default().to_owned(),
-            message_id: *message_id,
-            reply_markup: body.get("reply_markup").cloned(),
-            parse_mode: body["parse_mode"].as_str().map(str::to_owned),
-        };
-        let reply = self.bot_message(chat_id, sent.message_id, &sent.text, &body["reply_markup"]);
-        self.sent.push(sent);
-        Answer::Ok(reply)
-    }
-
-    fn edit_message(&mut self, body: &Value) -> Answer {
-        // Edits of inline-mode messages answer `true` instead of a Message.
-        if body.get("inline_message_id").is_some() {
-            return Answer::Ok(json!(true));
-        }
-        let (Some(chat_id), Some(message_id)) = (chat_id(body), body["message_id"].as_i64()) else {
-            return Answer::error(400, "Bad Request: message to edit not found");
-        };
-        let message_id = message_id as i32;
-        // editMessageReplyMarkup carries no text; Telegram answers with the
-        // message's current one.
-        let text = match body["text"].as_str() {
-            Some(text) => text.to_owned(),
-            None => self
-                .sent
-                .iter()
-                .rfind(|sent| sent.chat_id == chat_id && sent.message_id == message_id)
-                .map(|sent| sent.text.clone())
-                .unwrap_or_default(),
-        };
-        let mut edited = self.bot_message(chat_id, message_id, &text, &body["reply_markup"]);
-        edited["edit_date"] = json!(now());
-        Answer::Ok(edited)
     }
 
     fn get_chat(&self, body: &Value) -> Answer {
@@ -258,17 +208,7 @@ impl State {
         Answer::Ok(Value::Array(admins))
     }
 
-    fn bot_message(&self, chat_id: i64, message_id: i32, text: &str, markup: &Value) -> Value {
-        let mut reply = message(message_id.into(), self.chat(chat_id), bot_user(), text);
-        // Telegram echoes only inline keyboards, and teloxide's Message
-        // rejects any other kind of markup.
-        if markup.get("inline_keyboard").is_some() {
-            reply["reply_markup"] = markup.clone();
-        }
-        reply
-    }
-
-    fn chat(&self, chat_id: i64) -> Value {
+    pub(super) fn chat(&self, chat_id: i64) -> Value {
         self.chats.get(&chat_id).cloned().unwrap_or_else(|| chat(chat_id, &format!("Chat {chat_id}")))
     }
 
@@ -299,7 +239,7 @@ fn camel_case(method: &str) -> String {
 }
 
 /// `chat_id` is an integer, or "@username" which no test scripts against.
-fn chat_id(body: &Value) -> Option<i64> {
+pub(super) fn chat_id(body: &Value) -> Option<i64> {
     body["chat_id"].as_i64()
 }
 
