@@ -11,7 +11,7 @@ use teloxide::{
 use super::Official;
 use crate::{
     bot::{Context, Outgoing, Reply, one, texts},
-    domain::{Content, PostRequest, local_to_utc, parse_date, parse_time, render},
+    domain::{Content, Media, PostRequest, local_to_utc, parse_date, parse_time, render},
     error::Result,
     store::Confirmation,
 };
@@ -93,8 +93,8 @@ pub(super) fn by_a_person(replied: Option<&Message>) -> Option<&Message> {
     replied.filter(|message| message.from.as_ref().is_some_and(|from| !from.is_bot))
 }
 
-/// A command's content: its typed text, or the message it replies to (whose media then take
-/// a typed text as their caption), checked against Telegram's limits.
+/// A command's content: its typed text, or the message it replies to (whose media or location
+/// then take a typed text as their words), checked against Telegram's limits.
 pub(super) async fn content_for(
     official: &Official,
     request: &PostRequest,
@@ -107,10 +107,10 @@ pub(super) async fn content_for(
         Ok(content) => content,
         Err(error) => return Ok(Err(texts::content_error(lang, &error))),
     };
-    let content = match (request.body.is_empty(), content.media.is_caption()) {
+    let content = match (request.body.is_empty(), &content.media) {
         (true, _) => content,
-        (false, true) => content.with_text(request.body.clone()),
-        (false, false) => return Ok(Err(texts::two_texts(lang))),
+        (false, Media::None) => return Ok(Err(texts::two_texts(lang))),
+        (false, _) => content.with_text(request.body.clone()),
     };
     Ok(content.check(&ctx.topics).map(|()| content).map_err(|error| texts::content_error(lang, &error)))
 }
