@@ -3,7 +3,7 @@
 //!
 //! ```sh
 //! cargo bench --bench broadcast                      # every scenario
-//! cargo bench --bench broadcast -- a storm           # only these: a, aburst, storm, b, bfuture
+//! cargo bench --bench broadcast -- a storm           # only these: a, aburst, storm, album, b, bfuture
 //! LOA_BENCH_RUNS=5 cargo bench --bench broadcast -- b
 //! ```
 //!
@@ -23,6 +23,11 @@
 //!   subscription is recorded, the official posts to the 1,000 groups; the preview and the
 //!   confirmation wait behind the 2,000 replies like any reply, and the deliveries go after them.
 //!   About 2,000 / 30 + 1,000 / 30 = 100 s in all.
+//! - **Album** (`album`): A, but the announcement is an album of 3 photos that the official
+//!   sent the bot (3 updates, one `media_group_id`, the caption on the first) and posted by
+//!   replying `/post waste` to it: one `sendMediaGroup` per group, which counts as 3 messages
+//!   against every limit. Throughput is in messages (3 per group), compared with A's; a group
+//!   with more than 3 items got (part of) the album twice.
 //! - **B, paid-broadcast ceiling** (`b`): no limits, 30 ms of latency on every sendMessage; Loa's
 //!   own pacing is effectively off (LOA_RATE_GLOBAL=100000); one announcement to 10,000 groups.
 //! - **B+future** (`bfuture`): B, with an earlier broadcast (a lower id, so its rows come first
@@ -95,6 +100,7 @@ const FIRST_GROUP_USER: i64 = 10_000;
 /// The backlog's chats, unknown to Loa, are numbered down from here.
 const FIRST_BACKLOG_CHAT: i64 = -2_000_001;
 const BACKLOG_DELIVERIES: usize = 100_000;
+const ALBUM_ITEMS: usize = 3;
 /// A ward's reminder about waste, in the register officials write in.
 const ANNOUNCEMENT: &str = "Thời gian qua vẫn còn một số hộ dân đổ rác chưa đúng giờ, đúng nơi quy định, \
 gây mất vệ sinh môi trường tại các ngõ xóm. Đề nghị các hộ gia đình để rác sinh hoạt tại điểm tập kết \
@@ -139,6 +145,15 @@ enum Load {
     JoinStorm,
     /// An earlier broadcast's BACKLOG_DELIVERIES deliveries wait for tomorrow.
     FutureBacklog,
+    /// The announcement is an album of ALBUM_ITEMS photos.
+    Album,
+}
+
+impl Load {
+    /// Messages each group receives: every album item counts.
+    fn messages_per_group(self) -> usize {
+        if self == Load::Album { ALBUM_ITEMS } else { 1 }
+    }
 }
 
 struct Scenario {
@@ -170,7 +185,7 @@ struct Baseline {
     min_share: Option<f64>,
 }
 
-static SCENARIOS: [Scenario; 5] = [
+static SCENARIOS: [Scenario; 6] = [
     Scenario {
         key: "a",
         title: "A: Telegram limits (fake enforces 30/s, 20/min/group, 1/s/chat; Loa at its defaults)",
@@ -216,6 +231,21 @@ static SCENARIOS: [Scenario; 5] = [
         baseline: None,
         strict: true,
         max_rss_mb: 25.0,
+    },
+    Scenario {
+        key: "album",
+        title: "Album: A, but a 3-photo album posted by replying /post to it (msg/s counts every item)",
+        groups: 1_000,
+        limits: TELEGRAM_LIMITS,
+        latency: Duration::ZERO,
+        rates: DEFAULT_RATES,
+        load: Load::Album,
+        deadline: Duration::from_secs(240),
+        default_runs: 1,
+        min_throughput: None,
+        baseline: Some(Baseline { key: "a", min_share: None }),
+        strict: true,
+        max_rss_mb: 50.0,
     },
     Scenario {
         key: "b",
@@ -494,11 +524,11 @@ async fn drive(
     let db = read_only(database_url).await?;
     let mut pushed =
         if scenario.load == Load::JoinStorm { join_storm(fake, loa, &db, groups).await? } else { Vec::new() };
-    post(fake, loa, groups.len()).await?;
+    let answers = post(fake, loa, groups.len(), scenario.load).await?;
 
     let cpu_before = (cpu_time(&pid.to_string()), cpu_time("self"));
     let t0 = Instant::now();
-    confirm(fake, loa).await?;
+    confirm(fake, loa, answers).await?;
     let (recorded, elapsed) = await_deliveries(scenario, fake, loa, &db, groups, t0, &mut pushed).await?;
     let loa_cpu = cpu_time(&pid.to_string()).saturating_sub(cpu_before.0);
     let fake_cpu = cpu_time("self").saturating_sub(cpu_before.1);
@@ -516,10 +546,11 @@ async fn drive(
     let subscriptions = count(&db, SUBSCRIPTIONS).await?;
     db.close().await;
     let sends = group_sends(fake, groups);
-    let (lost, duplicates) = announcement_misses(fake, groups);
+    let per_group = scenario.load.messages_per_group();
+    let (lost, duplicates) = announcement_misses(fake, groups, per_group);
     let throughput = match elapsed {
-        Some(elapsed) => groups.len() as f64 / elapsed.as_secs_f64(),
-        None => recorded as f64 / scenario.deadline.as_secs_f64(),
+        Some(elapsed) => (groups.len() * per_group) as f64 / elapsed.as_secs_f64(),
+        None => (recorded * per_group) as f64 / scenario.deadline.as_secs_f64(),
     };
     Ok(Run {
         groups: groups.len(),
@@ -591,27 +622,51 @@ async fn push_spread(fake: &FakeTelegram, updates: Vec<(i64, Value)>) -> Vec<Pus
     pushed
 }
 
-/// Posts the announcement as the official and checks that the preview names `reach` groups.
-async fn post(fake: &FakeTelegram, loa: &mut Child, reach: usize) -> Result<(), String> {
-    fake.push_update(updates::text_in_private(ADMIN, "Cán bộ", None, &format!("/post waste {ANNOUNCEMENT}")));
-    let preview = wait_until(loa, STEP_DEADLINE, "the preview (2 messages to the official)", || {
+/// Posts the announcement as the official and checks that the preview names `reach` groups;
+/// returns how many messages the official has had from Loa by then.
+async fn post(fake: &FakeTelegram, loa: &mut Child, reach: usize, load: Load) -> Result<usize, String> {
+    let answers = if load == Load::Album {
+        let photos = (0..ALBUM_ITEMS).map(|n| updates::photo(&format!("PHOTO-{n}"))).collect();
+        let mut album = updates::album_in_private(ADMIN, photos);
+        album[0] = updates::with_caption(album[0].clone(), ANNOUNCEMENT, serde_json::json!([]));
+        for item in &album {
+            fake.push_update(item.clone());
+        }
+        wait_until(loa, STEP_DEADLINE, "the offer to send the album", || {
+            (!fake.sent_to(ADMIN).is_empty()).then_some(())
+        })
+        .await?;
+        let command = updates::text_in_private(ADMIN, "Cán bộ", None, "/post waste");
+        fake.push_update(updates::replying_to(command, &album[0]));
+        // The offer, the album itself, and the summary.
+        1 + ALBUM_ITEMS + 1
+    } else {
+        fake.push_update(updates::text_in_private(
+            ADMIN,
+            "Cán bộ",
+            None,
+            &format!("/post waste {ANNOUNCEMENT}"),
+        ));
+        2
+    };
+    let preview = wait_until(loa, STEP_DEADLINE, "the preview", || {
         let sent = fake.sent_to(ADMIN);
-        (sent.len() >= 2).then_some(sent)
+        (sent.len() >= answers).then_some(sent)
     })
     .await?;
     let reach = format!("Sẽ gửi tới: {reach} nhóm/người");
-    if !preview[1].text.contains(&reach) {
-        return Err(format!("the preview does not say {reach:?}: {}", preview[1].text));
+    if !preview[answers - 1].text.contains(&reach) {
+        return Err(format!("the preview does not say {reach:?}: {}", preview[answers - 1].text));
     }
-    Ok(())
+    Ok(answers)
 }
 
-/// Confirms the post and waits for the confirmation's reply.
-async fn confirm(fake: &FakeTelegram, loa: &mut Child) -> Result<(), String> {
+/// Confirms the post and waits for the confirmation's reply, the official's `answers + 1`th.
+async fn confirm(fake: &FakeTelegram, loa: &mut Child, answers: usize) -> Result<(), String> {
     fake.push_update(updates::text_in_private(ADMIN, "Cán bộ", None, "/confirm"));
     let confirmed = wait_until(loa, STEP_DEADLINE, "the confirmation", || {
         let sent = fake.sent_to(ADMIN);
-        (sent.len() >= 3).then(|| sent[2].text.clone())
+        (sent.len() > answers).then(|| sent[answers].text.clone())
     })
     .await?;
     if !confirmed.contains("Đã xác nhận") || !confirmed.contains("đang gửi tới") {
@@ -668,14 +723,23 @@ fn is_announcement(text: &str) -> bool {
     text.contains("📢")
 }
 
-/// When the fake received each sendMessage to one of `groups`, refused ones included.
+/// When the fake received each message to one of `groups`, refused ones included: an album's
+/// items each count, at the moment of their `sendMediaGroup`.
 fn group_sends(fake: &FakeTelegram, groups: &[i64]) -> Vec<Instant> {
     let groups: HashSet<i64> = groups.iter().copied().collect();
-    fake.calls_to("sendMessage")
-        .into_iter()
+    let mut sends: Vec<Instant> = sends_to_groups(fake)
         .filter(|call| call.body["chat_id"].as_i64().is_some_and(|chat| groups.contains(&chat)))
-        .map(|call| call.at)
-        .collect()
+        .flat_map(|call| std::iter::repeat_n(call.at, call.body["media"].as_array().map_or(1, Vec::len)))
+        .collect();
+    sends.sort_unstable();
+    sends
+}
+
+/// The calls that send messages: texts and albums.
+fn sends_to_groups(fake: &FakeTelegram) -> impl Iterator<Item = support::fake_telegram::Call> {
+    let mut calls = fake.calls_to("sendMessage");
+    calls.extend(fake.calls_to("sendMediaGroup"));
+    calls.into_iter()
 }
 
 /// (n - 1) / (last - first).
@@ -690,32 +754,38 @@ fn rate(instants: &[Instant]) -> f64 {
 
 /// From `t0` to the first announcement to a group (the preview shows it to the official too).
 fn first_announcement(fake: &FakeTelegram, t0: Instant) -> Option<Duration> {
-    let calls = fake.calls_to("sendMessage");
-    let first = calls.iter().find(|call| {
-        call.body["chat_id"].as_i64().is_some_and(|chat| chat < 0)
-            && call.body["text"].as_str().is_some_and(is_announcement)
-    })?;
-    Some(first.at.saturating_duration_since(t0))
+    let first = sends_to_groups(fake)
+        .filter(|call| {
+            let text = call.body["text"].as_str().or_else(|| call.body["media"][0]["caption"].as_str());
+            call.body["chat_id"].as_i64().is_some_and(|chat| chat < 0) && text.is_some_and(is_announcement)
+        })
+        .map(|call| call.at)
+        .min()?;
+    Some(first.saturating_duration_since(t0))
 }
 
-/// How many groups never got the announcement, and how many got it more than once.
-fn announcement_misses(fake: &FakeTelegram, groups: &[i64]) -> (usize, usize) {
+/// How many groups did not get the whole announcement (`per_group` messages: an album's
+/// items), and how many got more of it than that.
+fn announcement_misses(fake: &FakeTelegram, groups: &[i64], per_group: usize) -> (usize, usize) {
     let mut received: HashMap<i64, usize> = groups.iter().map(|&chat| (chat, 0)).collect();
     for message in fake.sent_messages() {
-        if is_announcement(&message.text)
+        if (is_announcement(&message.text) || message.media_group_id.is_some())
             && let Some(count) = received.get_mut(&message.chat_id)
         {
             *count += 1;
         }
     }
-    (received.values().filter(|n| **n == 0).count(), received.values().filter(|n| **n > 1).count())
+    let lost = received.values().filter(|n| **n < per_group).count();
+    (lost, received.values().filter(|n| **n > per_group).count())
 }
 
 /// The messages to groups that the fake accepted, the announcements left out: the replies.
 fn group_replies(fake: &FakeTelegram) -> impl Iterator<Item = i64> {
     fake.sent_messages()
         .into_iter()
-        .filter(|message| message.chat_id < 0 && !is_announcement(&message.text))
+        .filter(|message| {
+            message.chat_id < 0 && !is_announcement(&message.text) && message.media_group_id.is_none()
+        })
         .map(|message| message.chat_id)
 }
 
