@@ -21,7 +21,7 @@ use tokio_util::sync::CancellationToken;
 use super::{reply::Outgoing, texts};
 use crate::{
     config::Rates,
-    delivery::{SLOT_SLACK, SharedPacer, classify, send_announcement},
+    delivery::{SharedPacer, classify, send_announcement},
     domain::Lang,
     store::Outcome,
 };
@@ -181,13 +181,13 @@ impl ReplyQueue {
             let queued = queue.waiting.pop_front().expect("not empty");
             pacer.record(chat, queue.is_group, at, queued.what.messages());
             queue.in_flight = true;
-            sending.spawn(self.clone().send(ChatId(chat), queue.is_group, queued, at));
+            sending.spawn(self.clone().send(ChatId(chat), queued, at));
         }
         next
     }
 
-    async fn send(self, chat: ChatId, is_group: bool, mut queued: Queued, at: Instant) {
-        self.wait_for_slot(chat, is_group, queued.what.messages(), at).await;
+    async fn send(self, chat: ChatId, mut queued: Queued, at: Instant) {
+        tokio::time::sleep_until(at).await;
         let result = perform(&self.0.bot, chat, &queued.what).await;
         let mut chats = self.0.lock();
         let queue = chats.get_mut(&chat.0).expect("a chat with a request in flight is kept");
@@ -209,24 +209,6 @@ impl ReplyQueue {
         }
         drop(chats);
         self.0.wake.notify_one();
-    }
-
-    /// Waits for the slot booked at `at`. A task that wakes well after it (a busy runtime)
-    /// books a new one rather than send into the slots booked after its own, which would bunch
-    /// requests past the overall limit; the missed slot stays booked, unused, which only ever
-    /// spaces requests further apart. Twice at most, so a reply is never starved.
-    async fn wait_for_slot(&self, chat: ChatId, is_group: bool, messages: usize, mut at: Instant) {
-        for _ in 0..2 {
-            tokio::time::sleep_until(at).await;
-            let now = Instant::now();
-            if now <= at + SLOT_SLACK {
-                return;
-            }
-            let mut pacer = self.0.pacer.lock();
-            at = pacer.ready_at(chat.0, is_group).max(now);
-            pacer.record(chat.0, is_group, at, messages);
-        }
-        tokio::time::sleep_until(at).await;
     }
 }
 

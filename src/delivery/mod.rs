@@ -36,7 +36,7 @@ const MAX_IN_FLIGHT: usize = 64;
 /// Outcomes are written in batches of up to this many, in one transaction.
 const RECORD_BATCH: usize = 64;
 /// How late a job may start and still be paced from its slot.
-pub(crate) const SLOT_SLACK: Duration = Duration::from_millis(5);
+const SLOT_SLACK: Duration = Duration::from_millis(5);
 /// How often the pacer forgets chats it no longer holds back.
 const FORGET_EVERY: Duration = Duration::from_secs(1);
 /// How often an idle worker looks for retries that have come due.
