@@ -2,6 +2,7 @@
 
 mod announcement;
 mod area;
+mod fold;
 mod lang;
 mod local_time;
 mod quiet_hours;
@@ -12,6 +13,7 @@ mod topic;
 
 pub use announcement::{MAX_MESSAGE_LEN, PostError, PostRequest, Window, max_body_len, render};
 pub use area::{AreaArg, AreaCode, AreaError};
+pub use fold::fold;
 pub use lang::Lang;
 pub use local_time::{TimeError, local_to_utc, parse_date, parse_duration, parse_time};
 pub use quiet_hours::{QuietHours, QuietHoursError};
