@@ -70,7 +70,7 @@ async fn answer(
                 (Some(user), false) => ctx.store.official_role(user.id).await?,
                 _ => None,
             };
-            Ok(texts::help(lang, official))
+            Ok(texts::help(lang, official, &ctx.topics))
         }
         ResidentCommand::Topics => {
             let subscribed = ctx.store.subscriptions(chat).await?;
