@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::CommandHelp;
+use super::{CommandHelp, mark};
 use crate::domain::{AreaCode, AreaError, Lang, Role, TopicCatalog};
 
 pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
@@ -111,12 +111,14 @@ pub fn topics(lang: Lang, catalog: &TopicCatalog, subscribed: &[String]) -> Stri
         Lang::En => "Topics (✅ = subscribed):\n",
     });
     for topic in catalog.all() {
-        let mark = if subscribed.contains(&topic.slug) { "✅" } else { "▫️" };
+        let mark = mark(subscribed.contains(&topic.slug));
         let _ = writeln!(text, "{mark} {} — {}", topic.typed_name(), topic.name(lang));
     }
     text.push_str(match lang {
-        Lang::Vi => "\nĐăng ký: /subscribe rac y-te — huỷ: /unsubscribe rac",
-        Lang::En => "\nSubscribe: /subscribe rac y-te — unsubscribe: /unsubscribe rac",
+        Lang::Vi => "\nBấm một chủ đề để bật hoặc tắt, hoặc gõ /subscribe rac y-te — huỷ: /unsubscribe rac",
+        Lang::En => {
+            "\nTap a topic to turn it on or off, or type /subscribe rac y-te — unsubscribe: /unsubscribe rac"
+        }
     });
     text
 }
