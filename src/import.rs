@@ -135,10 +135,10 @@ enum Checked {
 
 fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Checked, String> {
     let when = When::parse(&entry.when).map_err(|error| error.to_string())?;
-    if rules.topics.get(&entry.topic).is_none() {
-        let known: Vec<&str> = rules.topics.all().iter().map(|t| t.slug.as_str()).collect();
-        return Err(format!("unknown topic {:?}; topics: {}", entry.topic, known.join(", ")));
-    }
+    let Some(topic) = rules.topics.find(&entry.topic) else {
+        return Err(format!("unknown topic {:?}; topics: {}", entry.topic, rules.topics.choices()));
+    };
+    let topic = topic.slug.clone();
     let mut areas = entry
         .areas
         .iter()
@@ -170,7 +170,7 @@ fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Ch
         when: schedule.when.to_storage(),
         window,
         content: Content::text(body.clone()),
-        request: PostRequest { topic: entry.topic, areas, pin: entry.pin, urgent: entry.urgent, body },
+        request: PostRequest { topic, areas, pin: entry.pin, urgent: entry.urgent, body },
         next_fire_at: next.first().copied(),
         import_key: Some(entry.key),
     })))

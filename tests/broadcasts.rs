@@ -200,7 +200,7 @@ async fn bad_input_says_what_was_wrong_shows_the_form_and_stores_nothing() {
     let long = "ă".repeat(4100);
     let cases = [
         ("/post", "Thiếu chủ đề"),
-        ("/post rac Thông báo", "Không có chủ đề «rac»"),
+        ("/post thoi-tiet Thông báo", "Không có chủ đề «thoi-tiet»"),
         ("/post waste aera=5 Thông báo", "Không hiểu tuỳ chọn «aera=5»"),
         ("/post waste area=5 pin", "Thiếu nội dung"),
         ("/post waste area=5,tổ Thông báo", "Mã tổ dân phố «tổ»"),

@@ -12,8 +12,8 @@ use loa::{
     bot::texts,
     domain::{
         AreaArg, AreaCode, Lang, PostRequest, QuietHours, ReminderRefusal, Role, Schedule, Topic,
-        TopicCatalog, TopicSelection, UnknownTopics, When, Window, max_text_len, parse_date, parse_duration,
-        parse_time, plan_reminder, split_when,
+        TopicCatalog, TopicSelection, UnknownTopics, When, Window, fold, max_text_len, parse_date,
+        parse_duration, parse_time, plan_reminder, split_when,
     },
     import::{ImportError, Rules, check_plan},
 };
@@ -96,6 +96,24 @@ const TOKENS: &[&str] = &[
     "meeting",
     "general",
     "rac",
+    "rác",
+    "RÁC",
+    "ra\u{301}c",
+    "rac-thai",
+    "y-tế",
+    "Y-TE",
+    "yte",
+    "sức-khỏe",
+    "nếp-sống",
+    "an-ninh",
+    "ANTT",
+    "họp",
+    "hoi-nghi",
+    "thông-báo",
+    "chung",
+    "thoi-tiet",
+    "đ",
+    "Đ",
     "area=",
     "area=5,tdp7",
     "area=,",
@@ -224,6 +242,8 @@ const POSTS: &[&str] = &[
     "HEALTH urgent -- pin là chữ đầu",
     "meeting from=2026-06-01 to=2026-08-31 Họp tổ dân phố",
     "general khan ghim 📢 Thông báo",
+    "rác area=5 ghim Thu gom rác",
+    "Y-TẾ khan Phun thuốc diệt muỗi",
 ];
 const SCHEDULES: &[&str] = &[
     "daily@17:30 waste Mang rác ra",
@@ -237,7 +257,14 @@ const TIMES: &[&str] = &["17:30", "7:05", "00:00", "23:59"];
 const DURATIONS: &[&str] = &["90s", "30m", "2h", "0", "5H"];
 const QUIET_HOURS: &[&str] = &["22:00-06:00", "off", "OFF", "13:00-13:30"];
 const WORDS: &[&str] = &["vi", "EN", "admin", "Editor"];
-const SELECTIONS: &[&str] = &["waste health", "Waste,HEALTH civic waste", "security,,meeting", "rac"];
+const SELECTIONS: &[&str] = &[
+    "waste health",
+    "Waste,HEALTH civic waste",
+    "security,,meeting",
+    "rac",
+    "rác Y-TẾ,suc-khoe waste",
+    "nếp-sống an-ninh HOP thông-báo",
+];
 
 /// Area codes written every which way: prefixes, dashes, zeros, letters, glued together.
 fn area_text() -> impl Strategy<Value = String> {
@@ -297,6 +324,45 @@ fn catalog() -> TopicCatalog {
         topic("meeting", "Họp, hội nghị", "Meetings"),
         topic("general", "Thông báo chung", "General notices"),
     ])
+}
+
+/// Every word that names a topic, with the topic's slug: the slugs and the Vietnamese words.
+fn typed_topic_words() -> Vec<(String, String)> {
+    let catalog = catalog();
+    let words = catalog.all().iter().flat_map(|topic| {
+        let vietnamese = topic.vietnamese_words().iter().map(|word| word.to_string());
+        std::iter::once(topic.slug.clone()).chain(vietnamese).map(|word| (topic.slug.clone(), word))
+    });
+    words.collect()
+}
+
+/// Marks a letter may carry, as composed letters; each folds back to the letter.
+const MARKED: &[(char, &str)] = &[
+    ('a', "áàảãạăắằâấầ"),
+    ('e', "éèẻẽẹêếề"),
+    ('i', "íìỉĩị"),
+    ('o', "óòỏõọôốồơớờ"),
+    ('u', "úùủũụưứừ"),
+    ('y', "ýỳỷỹỵ"),
+    ('d', "đ"),
+];
+
+/// `word` as someone may type it: each letter bare or marked (one byte of `choices` per letter
+/// says which mark, whether in upper case, and whether a combining acute follows a bare one).
+fn decorate(word: &str, choices: &[u8]) -> String {
+    let letter = |(c, choice): (char, &u8)| {
+        let marks = MARKED.iter().find(|(base, _)| *base == c).map_or("", |(_, marks)| marks);
+        let marked = marks.chars().nth(usize::from(*choice & 0x3F) % (marks.chars().count() + 1));
+        let mut typed = marked.unwrap_or(c).to_string();
+        if choice & 0x80 != 0 {
+            typed = typed.to_uppercase();
+        }
+        if choice & 0x40 != 0 && marked.is_none() && c.is_ascii_alphabetic() {
+            typed.push('\u{301}');
+        }
+        typed
+    };
+    word.chars().zip(choices.iter().cycle()).map(letter).collect()
 }
 
 /// Monday 2026-06-01, 15:00 in Hà Nội.
@@ -533,9 +599,33 @@ proptest! {
                 prop_assert!(slugs.iter().enumerate().all(|(i, slug)| !slugs[..i].contains(slug)));
             }
             Err(UnknownTopics(unknown)) => {
-                prop_assert!(!unknown.is_empty() && unknown.iter().all(|word| catalog.get(word).is_none()));
+                prop_assert!(!unknown.is_empty() && unknown.iter().all(|word| catalog.find(word).is_none()));
                 assert_explained(|lang| texts::unknown_topics(lang, &catalog, &unknown))?;
             }
+        }
+    }
+
+    #[test]
+    fn typed_topic_words_name_their_topic_however_they_are_marked(
+        (slug, word) in select(typed_topic_words()),
+        choices in prop::collection::vec(any::<u8>(), 1..8),
+    ) {
+        let catalog = catalog();
+        let typed = decorate(&word, &choices);
+        prop_assert_eq!(catalog.find(&typed).map(|t| t.slug.as_str()), Some(slug.as_str()), "{}", typed);
+        prop_assert_eq!(catalog.parse_selection(&typed), Ok(TopicSelection::Some(vec![slug.clone()])));
+        let request = PostRequest::parse(&format!("{typed} ghim Nội dung"), &catalog);
+        prop_assert_eq!(request.map(|request| (request.topic, request.pin)), Ok((slug, true)));
+    }
+
+    #[test]
+    fn folded_words_are_lower_case_without_marks_and_fold_to_themselves(text in input()) {
+        let folded = fold(&text);
+        prop_assert_eq!(fold(&folded), folded.clone());
+        prop_assert!(!folded.chars().any(|c| ('\u{300}'..='\u{36F}').contains(&c)), "{folded:?}");
+        prop_assert!(!folded.chars().any(|c| "ĐđÁáẾếƠơƯư".contains(c)), "{folded:?}");
+        if let Some(topic) = catalog().find(&text) {
+            prop_assert!(topic.slug == folded || topic.vietnamese_words().contains(&folded.as_str()));
         }
     }
 }
@@ -640,7 +730,9 @@ fn plan_when() -> impl Strategy<Value = String> {
 /// One `[[reminder]]`, mostly valid, with some fields left out and now and then a stray line.
 fn plan_entry() -> impl Strategy<Value = String> {
     let key = select(&["a", "b", "c", "rac-tdp1", "sốt xuất huyết", ""][..]).prop_map(str::to_owned);
-    let topic = mostly(&["waste", "health", "civic", "security", "meeting", "general", "rac", "Waste"]);
+    let topic = mostly(&[
+        "waste", "health", "civic", "security", "meeting", "general", "rác", "Y-TẾ", "Waste", "benh",
+    ]);
     let areas = prop::collection::vec(mostly(&["5", "tdp7", "12A", "TDP-05", "tổ 5"]), 0..3)
         .prop_flat_map(|codes| codes.into_iter().map(toml_string).collect::<Vec<_>>())
         .prop_map(|codes| format!("areas = [{}]\n", codes.join(", ")));

@@ -110,7 +110,7 @@ async fn lang_switches_replies_to_english_and_back() {
     let reply = app.group(GROUP, GROUP_ADMIN, "/lang en").await;
     assert_eq!(reply, "From now on I reply in this chat in English.");
     let reply = app.group(GROUP, MEMBER, "/topics").await;
-    assert!(reply.contains("waste — Waste collection and sanitation"), "{reply}");
+    assert!(reply.contains("rac (waste) — Waste collection and sanitation"), "{reply}");
     assert_eq!(app.store.chat_settings(GROUP).await.unwrap().unwrap().lang, Some(Lang::En));
 
     let reply = app.group(GROUP, GROUP_ADMIN, "/lang fr").await;

@@ -75,6 +75,39 @@ async fn entries_whose_window_has_ended_are_skipped_with_a_note() {
 }
 
 #[tokio::test]
+async fn a_topic_written_in_vietnamese_is_imported_as_its_slug() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    let plan = dir.path().join("plan.toml");
+    std::fs::write(
+        &plan,
+        r#"
+[[reminder]]
+key = "sot-xuat-huyet"
+when = "t7@08:00"
+topic = "Sức-Khỏe"
+text = "Diệt bọ gậy, lăng quăng."
+
+[[reminder]]
+key = "thu-gom"
+when = "t2,t4,t6@17:30"
+topic = "rác"
+text = "Mang rác ra điểm tập kết."
+"#,
+    )
+    .unwrap();
+    import(&plan, &store, &ward_rules(&topics), Utc::now()).await.unwrap();
+    let stored: Vec<(String, String)> =
+        sqlx::query_as("SELECT import_key, topic FROM reminders ORDER BY import_key")
+            .fetch_all(store.pool())
+            .await
+            .unwrap();
+    let expected = [("sot-xuat-huyet", "health"), ("thu-gom", "waste")].map(|(k, t)| (k.into(), t.into()));
+    assert_eq!(stored, expected);
+}
+
+#[tokio::test]
 async fn a_plan_with_errors_lists_them_all_and_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
     let store = fresh_store(&dir).await;
@@ -111,7 +144,7 @@ text = "Trùng khoá"
 [[reminder]]
 key = "bad-topic"
 when = "daily@08:00"
-topic = "rac"
+topic = "thoi-tiet"
 areas = ["tổ 5"]
 text = "Sai chủ đề"
 "#,
@@ -123,7 +156,12 @@ text = "Sai chủ đề"
     assert!(problems[0].starts_with("reminder 2 (bad-time): \"25:00\""), "{problems:#?}");
     assert!(problems[1].contains("reminder 3 (night): fires at 23:30 within quiet hours"), "{problems:#?}");
     assert!(problems[2].contains("reminder 4 (ok): the key is used twice"), "{problems:#?}");
-    assert!(problems[3].contains("reminder 5 (bad-topic): unknown topic \"rac\""), "{problems:#?}");
+    assert!(
+        problems[3].contains(
+            "reminder 5 (bad-topic): unknown topic \"thoi-tiet\"; topics: rac (waste), y-te (health)"
+        ),
+        "{problems:#?}"
+    );
     assert_eq!(reminders(&store).await, 0, "nothing was written");
 }
 

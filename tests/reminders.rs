@@ -318,7 +318,7 @@ async fn invalid_schedules_say_what_was_wrong_with_examples_and_store_nothing() 
         ("/remind \"0 0 0 31 2 *\" waste Không bao giờ", "không bao giờ đến hạn"),
         ("/remind sat@08:00 health from=2026-08-31 to=2026-06-01 Ngược", "trước ngày bắt đầu"),
         ("/remind sat@08:00 health to=2026-05-01 Đã qua", "đã qua"),
-        ("/remind sat@08:00 rac Sai chủ đề", "Không có chủ đề «rac»"),
+        ("/remind sat@08:00 thoi-tiet Sai chủ đề", "Không có chủ đề «thoi-tiet»"),
         ("/remind", "Thiếu lịch nhắc"),
     ];
     for (command, expected) in cases {

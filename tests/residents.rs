@@ -30,7 +30,9 @@ async fn help_lists_resident_commands_and_admin_commands_only_to_admins_in_priva
     let app = TestApp::spawn().await;
 
     let resident = app.private(RESIDENT, "/help").await;
-    for command in ["/start", "/topics", "/subscribe", "/unsubscribe", "/area", "/lang"] {
+    for command in
+        ["/start", "/topics", "/subscribe", "/unsubscribe", "/area", "/lang", "/upcoming", "/latest"]
+    {
         assert!(resident.contains(command), "{command} missing from {resident}");
     }
     assert!(!resident.contains("/officials"), "{resident}");
@@ -59,8 +61,8 @@ async fn subscribe_without_topics_subscribes_to_all_and_topics_marks_them() {
     assert_eq!(app.store.subscriptions(RESIDENT).await.unwrap(), ["waste", "security", "meeting", "general"]);
 
     let topics = app.private(RESIDENT, "/chude").await;
-    assert!(topics.contains("✅ waste"), "{topics}");
-    assert!(topics.contains("▫️ health"), "{topics}");
+    assert!(topics.contains("✅ rac (waste)"), "{topics}");
+    assert!(topics.contains("▫️ y-te (health)"), "{topics}");
 
     app.private(RESIDENT, "/huydangky").await;
     assert!(app.store.subscriptions(RESIDENT).await.unwrap().is_empty());
@@ -72,7 +74,7 @@ async fn subscribe_to_named_topics_with_the_vietnamese_alias() {
     let app = TestApp::spawn().await;
 
     let reply = app.private(RESIDENT, "/dangky waste, HEALTH").await;
-    assert!(reply.contains("✅ waste — Thu gom rác, vệ sinh môi trường"), "{reply}");
+    assert!(reply.contains("✅ rac (waste) — Thu gom rác, vệ sinh môi trường"), "{reply}");
     assert_eq!(app.store.subscriptions(RESIDENT).await.unwrap(), ["waste", "health"]);
     app.stop().await;
 }
@@ -82,9 +84,14 @@ async fn an_unknown_topic_is_named_with_the_valid_choices_and_nothing_changes() 
     let app = TestApp::spawn().await;
     app.private(RESIDENT, "/subscribe waste").await;
 
-    let reply = app.private(RESIDENT, "/subscribe health rac").await;
-    assert!(reply.contains("Không có chủ đề: rac"), "{reply}");
-    assert!(reply.contains("waste, health, civic, security, meeting, general"), "{reply}");
+    let reply = app.private(RESIDENT, "/subscribe health thoi-tiet").await;
+    assert!(reply.contains("Không có chủ đề: thoi-tiet"), "{reply}");
+    assert!(
+        reply.contains(
+            "rac (waste), y-te (health), van-minh (civic), an-ninh (security), hop (meeting), chung (general)"
+        ),
+        "the Vietnamese words first: {reply}"
+    );
     assert_eq!(app.store.subscriptions(RESIDENT).await.unwrap(), ["waste"], "health was not added either");
     app.stop().await;
 }
@@ -137,5 +144,9 @@ async fn the_command_menu_is_registered_in_vietnamese_and_english() {
     assert!(menu_in(None).contains("Đăng ký chủ đề"), "the default menu is Vietnamese");
     assert!(menu_in(Some("vi")).contains("Đăng ký chủ đề"));
     assert!(menu_in(Some("en")).contains("Subscribe to topics"));
+    for lang in [None, Some("vi"), Some("en")] {
+        let menu = menu_in(lang);
+        assert!(menu.contains("\"upcoming\"") && menu.contains("\"latest\""), "{lang:?}: {menu}");
+    }
     app.stop().await;
 }

@@ -11,6 +11,7 @@ mod permissions;
 mod reply;
 mod resident;
 pub mod texts;
+mod toggles;
 
 use std::sync::Arc;
 
@@ -94,6 +95,7 @@ pub fn schema() -> UpdateHandler<Error> {
 
     let buttons = Update::filter_callback_query()
         .branch(dptree::filter(|query: CallbackQuery| pages::is_page_button(&query)).endpoint(pages::turn))
+        .branch(dptree::filter(|query: CallbackQuery| toggles::is_toggle(&query)).endpoint(toggles::tap))
         .branch(dptree::endpoint(official::button));
 
     dptree::entry()

@@ -5,10 +5,10 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 use super::{
-    Context, ResidentCommand, chat_info, one,
+    Context, Reply, ResidentCommand, chat_info, one,
     pages::{self, Listing},
     permissions::may_change_settings,
-    texts,
+    texts, toggles,
 };
 use crate::{
     domain::{AreaArg, Lang, UnknownTopics},
@@ -24,12 +24,8 @@ pub async fn handle(bot: Bot, message: Message, command: ResidentCommand, ctx: A
         Err(error) => return ctx.answer(chat, ctx.default_lang, Err(error)),
     };
     let lang = settings.lang.unwrap_or(ctx.default_lang);
-    // `/upcoming` can be long: it comes in pages.
-    let paged = matches!(command, ResidentCommand::Upcoming);
     let outcome = answer(&bot, &message, command, &ctx, &settings, lang).await;
-    let outcome =
-        outcome.map(|text| if paged { pages::first(Listing::Upcoming, text, false) } else { one(text) });
-    ctx.answer(chat, lang, outcome)
+    ctx.answer(chat, lang, outcome.map(one))
 }
 
 /// A command that names no command of this bot.
@@ -51,7 +47,7 @@ async fn answer(
     ctx: &Context,
     settings: &ChatSettings,
     lang: Lang,
-) -> Result<String> {
+) -> Result<Reply> {
     let chat = message.chat.id.0;
     let in_group = !message.chat.is_private();
     let changes_settings = match &command {
@@ -60,64 +56,77 @@ async fn answer(
         _ => false,
     };
     if changes_settings && !may_change_settings(bot, message, ctx).await? {
-        return Ok(texts::group_admins_only(lang));
+        return Ok(texts::group_admins_only(lang).into());
     }
 
     match command {
-        ResidentCommand::Start => Ok(texts::start(lang, in_group)),
+        ResidentCommand::Start => Ok(texts::start(lang, in_group).into()),
         ResidentCommand::Help => {
             let official = match (&message.from, in_group) {
                 (Some(user), false) => ctx.store.official_role(user.id).await?,
                 _ => None,
             };
-            Ok(texts::help(lang, official))
+            Ok(texts::help(lang, official, &ctx.topics).into())
         }
         ResidentCommand::Topics => {
             let subscribed = ctx.store.subscriptions(chat).await?;
-            Ok(texts::topics(lang, &ctx.topics, &subscribed))
+            Ok(toggles::topics_menu(lang, &ctx.topics, &subscribed))
         }
-        ResidentCommand::Subscribe(args) => match ctx.topics.parse_selection(&args) {
-            Ok(selection) => {
-                let after = ctx.store.subscribe(chat, &selection, ctx.clock.now()).await?;
-                Ok(texts::subscriptions(lang, &ctx.topics, &after))
-            }
-            Err(UnknownTopics(unknown)) => Ok(texts::unknown_topics(lang, &ctx.topics, &unknown)),
-        },
-        ResidentCommand::Unsubscribe(args) => match ctx.topics.parse_selection(&args) {
-            Ok(selection) => {
-                let after = ctx.store.unsubscribe(chat, &selection).await?;
-                Ok(texts::subscriptions(lang, &ctx.topics, &after))
-            }
-            Err(UnknownTopics(unknown)) => Ok(texts::unknown_topics(lang, &ctx.topics, &unknown)),
-        },
-        ResidentCommand::Area(args) => match AreaArg::parse(&args) {
-            Ok(AreaArg::Show) => Ok(texts::area_current(lang, settings.area.as_ref())),
-            Ok(AreaArg::Clear) => {
-                ctx.store.set_area(chat, None).await?;
-                Ok(texts::area_cleared(lang))
-            }
-            Ok(AreaArg::Set(area)) => {
-                ctx.store.set_area(chat, Some(&area)).await?;
-                Ok(texts::area_set(lang, &area))
-            }
-            Err(error) => Ok(texts::area_invalid(lang, &error)),
-        },
-        ResidentCommand::Upcoming => upcoming_text(ctx, chat, lang).await,
+        ResidentCommand::Subscribe(args) => change_subscriptions(ctx, chat, &args, true, lang).await,
+        ResidentCommand::Unsubscribe(args) => change_subscriptions(ctx, chat, &args, false, lang).await,
+        ResidentCommand::Area(args) => area(ctx, chat, &args, settings, lang).await,
+        // It can be long: it comes in pages.
+        ResidentCommand::Upcoming => {
+            Ok(pages::page(Listing::Upcoming, &upcoming_text(ctx, chat, lang).await?, false, 0))
+        }
         ResidentCommand::Latest => {
             let latest = ctx.store.latest_for_chat(chat, LATEST).await?;
             let items: Vec<_> = latest
                 .into_iter()
                 .map(|a| texts::Delivered { at: a.at, topic: a.topic, body: a.body, media: a.media })
                 .collect();
-            Ok(texts::latest(lang, &items, &ctx.topics, ctx.timezone))
+            Ok(texts::latest(lang, &items, &ctx.topics, ctx.timezone).into())
         }
         ResidentCommand::Lang(args) => match Lang::parse(&args) {
             Some(new_lang) => {
                 ctx.store.set_lang(chat, new_lang).await?;
-                Ok(texts::lang_set(new_lang))
+                Ok(texts::lang_set(new_lang).into())
             }
-            None => Ok(texts::lang_usage(lang, &args)),
+            None => Ok(texts::lang_usage(lang, &args).into()),
         },
+    }
+}
+
+/// `/subscribe` (`on`) or `/unsubscribe` with the topics typed in `args`.
+async fn change_subscriptions(ctx: &Context, chat: i64, args: &str, on: bool, lang: Lang) -> Result<Reply> {
+    let selection = match ctx.topics.parse_selection(args) {
+        Ok(selection) => selection,
+        Err(UnknownTopics(unknown)) => return Ok(texts::unknown_topics(lang, &ctx.topics, &unknown).into()),
+    };
+    let after = if on {
+        ctx.store.subscribe(chat, &selection, ctx.clock.now()).await?
+    } else {
+        ctx.store.unsubscribe(chat, &selection).await?
+    };
+    Ok(texts::subscriptions(lang, &ctx.topics, &after).into())
+}
+
+/// `/area`: without a code it shows the chat's area, with the known areas as buttons.
+async fn area(ctx: &Context, chat: i64, args: &str, settings: &ChatSettings, lang: Lang) -> Result<Reply> {
+    match AreaArg::parse(args) {
+        Ok(AreaArg::Show) => {
+            let known = ctx.store.known_areas().await?;
+            Ok(toggles::area_menu(lang, settings.area.as_ref(), &known))
+        }
+        Ok(AreaArg::Clear) => {
+            ctx.store.set_area(chat, None).await?;
+            Ok(texts::area_cleared(lang).into())
+        }
+        Ok(AreaArg::Set(area)) => {
+            ctx.store.set_area(chat, Some(&area)).await?;
+            Ok(texts::area_set(lang, &area).into())
+        }
+        Err(error) => Ok(texts::area_invalid(lang, &error).into()),
     }
 }
 

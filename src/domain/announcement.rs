@@ -79,10 +79,11 @@ impl PostRequest {
         text_required: bool,
     ) -> Result<PostRequest, PostError> {
         let mut rest = args.trim_start();
-        let topic = next_word(&mut rest).ok_or(PostError::MissingTopic)?.to_lowercase();
-        if catalog.get(&topic).is_none() {
-            return Err(PostError::UnknownTopic(topic));
-        }
+        let word = next_word(&mut rest).ok_or(PostError::MissingTopic)?;
+        let topic = match catalog.find(word) {
+            Some(topic) => topic.slug.clone(),
+            None => return Err(PostError::UnknownTopic(word.to_lowercase())),
+        };
         let mut request =
             PostRequest { topic, areas: Vec::new(), pin: false, urgent: false, body: String::new() };
         loop {
@@ -179,6 +180,13 @@ mod tests {
     }
 
     #[test]
+    fn a_vietnamese_topic_word_is_stored_as_the_slug() {
+        for word in ["rac", "Rác", "MOI-TRUONG", "rác-thải"] {
+            assert_eq!(parse(&format!("{word} ghim Đổ rác đúng giờ")).unwrap().topic, "waste", "{word}");
+        }
+    }
+
+    #[test]
     fn double_dash_ends_the_options() {
         let request = parse("waste pin -- urgent là chữ đầu").unwrap();
         assert!(request.pin && !request.urgent);
@@ -188,7 +196,7 @@ mod tests {
     #[test]
     fn bad_input_says_what_was_wrong() {
         assert_eq!(parse(""), Err(PostError::MissingTopic));
-        assert_eq!(parse("rac Hello"), Err(PostError::UnknownTopic("rac".into())));
+        assert_eq!(parse("Thoi-tiet Hello"), Err(PostError::UnknownTopic("thoi-tiet".into())));
         assert_eq!(parse("waste aera=5 Hello"), Err(PostError::UnknownOption("aera=5".into())));
         assert_eq!(parse("waste area=5 pin"), Err(PostError::EmptyText));
         assert!(matches!(parse("waste area=5,tổ Hello"), Err(PostError::BadArea(code, _)) if code == "tổ"));

@@ -3,6 +3,7 @@
 mod announcement;
 mod area;
 mod content;
+mod fold;
 mod lang;
 mod local_time;
 mod quiet_hours;
@@ -17,6 +18,7 @@ pub use content::{
     Content, ContentError, MAX_CAPTION_LEN, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered,
     max_text_len, render,
 };
+pub use fold::fold;
 pub use lang::Lang;
 pub use local_time::{TimeError, local_to_utc, parse_date, parse_duration, parse_time};
 pub use quiet_hours::{QuietHours, QuietHoursError};

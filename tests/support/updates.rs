@@ -146,20 +146,22 @@ pub fn migrated_from(new_chat_id: i64, title: &str, old_chat_id: i64) -> Value {
     migration(new_chat_id, title, "migrate_from_chat_id", old_chat_id)
 }
 
-/// `user_id` pressing a button under a message the bot sent.
-/// A tap by `user_id` on the first button of `sent` whose callback data starts with `prefix`.
+/// A tap by `user_id` on the first button of `sent`, in any row, whose callback data starts
+/// with `prefix`.
 pub fn tap_button(sent: &SentMessage, user_id: i64, prefix: &str) -> Value {
     let markup = sent.reply_markup.as_ref().expect("buttons");
-    let data = markup["inline_keyboard"][0]
+    let data = markup["inline_keyboard"]
         .as_array()
-        .expect("a row of buttons")
+        .expect("rows of buttons")
         .iter()
+        .flat_map(|row| row.as_array().expect("a row of buttons"))
         .map(|button| button["callback_data"].as_str().expect("callback data").to_owned())
         .find(|data| data.starts_with(prefix))
-        .expect("the button");
+        .unwrap_or_else(|| panic!("no button {prefix}… in {markup}"));
     callback_query(sent, user_id, &data)
 }
 
+/// `user_id` pressing the button with callback data `data` under a message the bot sent.
 pub fn callback_query(sent: &SentMessage, user_id: i64, data: &str) -> Value {
     let chat = chat(sent.chat_id, &format!("Chat {}", sent.chat_id));
     json!({ "callback_query": {

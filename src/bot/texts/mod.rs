@@ -7,6 +7,7 @@ mod official;
 mod posting;
 mod resident;
 mod schedule;
+mod toggles;
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
@@ -17,6 +18,7 @@ pub use official::*;
 pub use posting::*;
 pub use resident::*;
 pub use schedule::*;
+pub use toggles::*;
 
 use crate::domain::{AreaCode, Lang};
 

@@ -12,9 +12,9 @@ use crate::{
 pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         command: "post",
-        vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [pin] [urgent] <nội dung> (/dang); \
+        vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [ghim] [khan] <nội dung> (/dang); \
              gửi ảnh, tệp, album rồi trả lời tin đó bằng /post <chủ đề>",
-        en: "Draft an announcement: /post <topic> [area=5,7] [pin] [urgent] <text> (/dang); \
+        en: "Draft an announcement: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] <text> (/dang); \
              send a photo, file or album, then reply to it with /post <topic>",
     },
     CommandHelp {
@@ -30,8 +30,8 @@ pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         command: "remind",
-        vi: "Lời nhắc định kỳ: /remind t2,t4,t6@17:30 waste area=5 <nội dung> (/nhac)",
-        en: "Recurring reminder: /remind mon,wed,fri@17:30 waste area=5 <text> (/nhac)",
+        vi: "Lời nhắc định kỳ: /remind t2,t4,t6@17:30 rac area=5 <nội dung> (/nhac)",
+        en: "Recurring reminder: /remind mon,wed,fri@17:30 rac area=5 <text> (/nhac)",
     },
     CommandHelp {
         command: "editremind",

@@ -7,12 +7,12 @@ use chrono_tz::Tz;
 use super::{areas_text, html, local};
 use crate::domain::{AreaCode, Lang, PostError, TopicCatalog};
 
-const POST_FORM_VI: &str = "Cách viết: /post <chủ đề> [area=5,7] [pin] [urgent] <nội dung>\n\
-     Ví dụ: /post waste area=5 pin Từ 1/6, thu gom rác 18:00–20:00 thứ Hai, Tư, Sáu.\n\
-     Dùng -- trước nội dung nếu nội dung bắt đầu bằng pin, urgent hoặc có dấu =.";
-const POST_FORM_EN: &str = "Form: /post <topic> [area=5,7] [pin] [urgent] <text>\n\
-     Example: /post waste area=5 pin From 1 June, waste is collected 18:00–20:00 Mon, Wed, Fri.\n\
-     Put -- before the text if it starts with pin, urgent or contains =.";
+const POST_FORM_VI: &str = "Cách viết: /post <chủ đề> [area=5,7] [ghim] [khan] <nội dung>\n\
+     Ví dụ: /post rac area=5 ghim Từ 1/6, thu gom rác 18:00–20:00 thứ Hai, Tư, Sáu.\n\
+     Dùng -- trước nội dung nếu nội dung bắt đầu bằng ghim, khan, pin, urgent hoặc có dấu =.";
+const POST_FORM_EN: &str = "Form: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] <text>\n\
+     Example: /post rac area=5 ghim From 1 June, waste is collected 18:00–20:00 Mon, Wed, Fri.\n\
+     Put -- before the text if it starts with ghim, khan, pin, urgent or contains =.";
 
 fn post_form(lang: Lang) -> &'static str {
     match lang {
@@ -23,7 +23,7 @@ fn post_form(lang: Lang) -> &'static str {
 
 /// Plain text: it may quote what the official typed.
 pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> String {
-    let topics = catalog.all().iter().map(|t| t.slug.as_str()).collect::<Vec<_>>().join(", ");
+    let topics = catalog.choices();
     let problem = match (lang, error) {
         (Lang::Vi, PostError::MissingTopic) => "Thiếu chủ đề và nội dung.".to_owned(),
         (Lang::En, PostError::MissingTopic) => "The topic and text are missing.".to_owned(),
@@ -34,10 +34,10 @@ pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> Stri
             format!("There is no topic «{topic}». Topics: {topics}.")
         }
         (Lang::Vi, PostError::UnknownOption(option)) => {
-            format!("Không hiểu tuỳ chọn «{option}». Tuỳ chọn: area=, pin, urgent.")
+            format!("Không hiểu tuỳ chọn «{option}». Tuỳ chọn: area=, ghim (pin), khan (urgent).")
         }
         (Lang::En, PostError::UnknownOption(option)) => {
-            format!("Unknown option «{option}». Options: area=, pin, urgent.")
+            format!("Unknown option «{option}». Options: area=, ghim (pin), khan (urgent).")
         }
         (Lang::Vi, PostError::BadArea(code, _)) => {
             format!("Mã tổ dân phố «{code}» không hợp lệ: chỉ gồm chữ không dấu, số và dấu gạch ngang.")

@@ -2,7 +2,7 @@
 
 use std::fmt::Write;
 
-use super::CommandHelp;
+use super::{CommandHelp, mark};
 use crate::domain::{AreaCode, AreaError, Lang, Role, TopicCatalog};
 
 pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
@@ -17,8 +17,8 @@ pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
     },
     CommandHelp {
         command: "subscribe",
-        vi: "Đăng ký chủ đề, ví dụ /subscribe waste health (/dangky)",
-        en: "Subscribe to topics, e.g. /subscribe waste health (/dangky)",
+        vi: "Đăng ký chủ đề, ví dụ /subscribe rac y-te (/dangky)",
+        en: "Subscribe to topics, e.g. /subscribe rac y-te (/dangky)",
     },
     CommandHelp {
         command: "unsubscribe",
@@ -29,6 +29,16 @@ pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
         command: "area",
         vi: "Xem hoặc gắn tổ dân phố, ví dụ /area 5; /area none để bỏ (/to)",
         en: "Show or set the residential group, e.g. /area 5; /area none to clear (/to)",
+    },
+    CommandHelp {
+        command: "upcoming",
+        vi: "Lịch nhắc và thông báo 7 ngày tới (/lich)",
+        en: "Reminders and announcements of the next 7 days (/lich)",
+    },
+    CommandHelp {
+        command: "latest",
+        vi: "Các thông báo mới nhất đã gửi tới đây (/tinmoi)",
+        en: "The latest announcements sent here (/tinmoi)",
     },
     CommandHelp {
         command: "lang",
@@ -66,7 +76,7 @@ pub fn group_welcome(lang: Lang) -> String {
     start(lang, true)
 }
 
-pub fn help(lang: Lang, official: Option<Role>) -> String {
+pub fn help(lang: Lang, official: Option<Role>, catalog: &TopicCatalog) -> String {
     let mut text = String::from(match lang {
         Lang::Vi => "Các lệnh:\n",
         Lang::En => "Commands:\n",
@@ -74,6 +84,12 @@ pub fn help(lang: Lang, official: Option<Role>) -> String {
     for help in RESIDENT_COMMANDS {
         let _ = writeln!(text, "/{} — {}", help.command, help.describe(lang));
     }
+    let _ = match lang {
+        Lang::Vi => writeln!(text, "\nChủ đề: {} — gõ có dấu hay không dấu đều được.", catalog.choices()),
+        Lang::En => {
+            writeln!(text, "\nTopics: {} — with or without Vietnamese diacritics.", catalog.choices())
+        }
+    };
     if let Some(role) = official {
         text.push_str(&super::official_help(lang, role));
     }
@@ -95,12 +111,14 @@ pub fn topics(lang: Lang, catalog: &TopicCatalog, subscribed: &[String]) -> Stri
         Lang::En => "Topics (✅ = subscribed):\n",
     });
     for topic in catalog.all() {
-        let mark = if subscribed.contains(&topic.slug) { "✅" } else { "▫️" };
-        let _ = writeln!(text, "{mark} {} — {}", topic.slug, topic.name(lang));
+        let mark = mark(subscribed.contains(&topic.slug));
+        let _ = writeln!(text, "{mark} {} — {}", topic.typed_name(), topic.name(lang));
     }
     text.push_str(match lang {
-        Lang::Vi => "\nĐăng ký: /subscribe waste health — huỷ: /unsubscribe waste",
-        Lang::En => "\nSubscribe: /subscribe waste health — unsubscribe: /unsubscribe waste",
+        Lang::Vi => "\nBấm một chủ đề để bật hoặc tắt, hoặc gõ /subscribe rac y-te — huỷ: /unsubscribe rac",
+        Lang::En => {
+            "\nTap a topic to turn it on or off, or type /subscribe rac y-te — unsubscribe: /unsubscribe rac"
+        }
     });
     text
 }
@@ -118,23 +136,19 @@ pub fn subscriptions(lang: Lang, catalog: &TopicCatalog, subscribed: &[String]) 
         Lang::En => "This chat receives these topics:\n",
     });
     for topic in catalog.all().iter().filter(|t| subscribed.contains(&t.slug)) {
-        let _ = writeln!(text, "✅ {} — {}", topic.slug, topic.name(lang));
+        let _ = writeln!(text, "✅ {} — {}", topic.typed_name(), topic.name(lang));
     }
     text
 }
 
 pub fn unknown_topics(lang: Lang, catalog: &TopicCatalog, unknown: &[String]) -> String {
-    let valid: Vec<&str> = catalog.all().iter().map(|t| t.slug.as_str()).collect();
+    let (unknown, valid) = (unknown.join(", "), catalog.choices());
     match lang {
         Lang::Vi => format!(
-            "Không có chủ đề: {}. Các chủ đề: {}.\nVí dụ: /subscribe waste health. Không thay đổi gì.",
-            unknown.join(", "),
-            valid.join(", ")
+            "Không có chủ đề: {unknown}. Các chủ đề: {valid}.\nVí dụ: /subscribe rac y-te. Không thay đổi gì."
         ),
         Lang::En => format!(
-            "Unknown topic: {}. Topics: {}.\nExample: /subscribe waste health. Nothing was changed.",
-            unknown.join(", "),
-            valid.join(", ")
+            "Unknown topic: {unknown}. Topics: {valid}.\nExample: /subscribe rac y-te. Nothing was changed."
         ),
     }
 }

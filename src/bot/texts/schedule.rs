@@ -11,18 +11,18 @@ use crate::{
     store::{Reminder, ReminderStatus},
 };
 
-pub const REMIND_FORM_VI: &str = "Cách viết: /remind <lịch> <chủ đề> [area=5] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [pin] [urgent] <nội dung>\n\
+pub const REMIND_FORM_VI: &str = "Cách viết: /remind <lịch> <chủ đề> [area=5] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [ghim] [khan] <nội dung>\n\
      Lịch: hangngay@17:30 · t2,t4,t6@17:30 (cn = Chủ nhật) · thang-15@08:00 · \"0 30 17 * * Mon,Wed,Fri\" (cron, giây trước)\n\
-     Ví dụ: /remind t2,t4,t6@17:30 waste area=5 Mang rác ra điểm tập kết 18:00–20:00.\n\
-     Ví dụ: /remind t7@08:00 health from=2026-06-01 to=2026-08-31 Diệt bọ gậy, lăng quăng phòng sốt xuất huyết.";
-pub const REMIND_FORM_EN: &str = "Form: /remind <when> <topic> [area=5] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [pin] [urgent] <text>\n\
+     Ví dụ: /remind t2,t4,t6@17:30 rac area=5 Mang rác ra điểm tập kết 18:00–20:00.\n\
+     Ví dụ: /remind t7@08:00 y-te from=2026-06-01 to=2026-08-31 Diệt bọ gậy, lăng quăng phòng sốt xuất huyết.";
+pub const REMIND_FORM_EN: &str = "Form: /remind <when> <topic> [area=5] [from=YYYY-MM-DD] [to=YYYY-MM-DD] [ghim|pin] [khan|urgent] <text>\n\
      When: daily@17:30 · mon,wed,fri@17:30 · monthly-15@08:00 · \"0 30 17 * * Mon,Wed,Fri\" (cron, seconds first)\n\
-     Example: /remind mon,wed,fri@17:30 waste area=5 Bring waste out 18:00–20:00.\n\
-     Example: /remind sat@08:00 health from=2026-06-01 to=2026-08-31 Clear standing water against dengue.";
-pub const AT_FORM_VI: &str = "Cách viết: /at <YYYY-MM-DD> <HH:MM> <chủ đề> [area=5] [pin] [urgent] <nội dung>\n\
-     Ví dụ: /at 2026-12-05 19:30 meeting area=5 Họp tổ dân phố tại nhà văn hoá.";
-pub const AT_FORM_EN: &str = "Form: /at <YYYY-MM-DD> <HH:MM> <topic> [area=5] [pin] [urgent] <text>\n\
-     Example: /at 2026-12-05 19:30 meeting area=5 Residential group meeting at the community hall.";
+     Example: /remind mon,wed,fri@17:30 rac area=5 Bring waste out 18:00–20:00.\n\
+     Example: /remind sat@08:00 y-te from=2026-06-01 to=2026-08-31 Clear standing water against dengue.";
+pub const AT_FORM_VI: &str = "Cách viết: /at <YYYY-MM-DD> <HH:MM> <chủ đề> [area=5] [ghim] [khan] <nội dung>\n\
+     Ví dụ: /at 2026-12-05 19:30 hop area=5 Họp tổ dân phố tại nhà văn hoá.";
+pub const AT_FORM_EN: &str = "Form: /at <YYYY-MM-DD> <HH:MM> <topic> [area=5] [ghim|pin] [khan|urgent] <text>\n\
+     Example: /at 2026-12-05 19:30 hop area=5 Residential group meeting at the community hall.";
 
 pub fn remind_form(lang: Lang) -> &'static str {
     match lang {
