@@ -48,6 +48,7 @@ mod audit;
 mod broadcasts;
 mod chats;
 mod drafts;
+mod flows;
 mod inbox;
 mod officials;
 mod outbox;
@@ -67,6 +68,7 @@ pub use broadcasts::{
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
+pub use flows::Flow;
 pub use officials::{Appointment, Official, Removal};
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
