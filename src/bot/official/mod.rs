@@ -2,6 +2,7 @@
 //! else is refused and nothing is written.
 
 mod broadcasts;
+mod compose;
 mod incoming;
 mod posting;
 mod reminders;
@@ -11,6 +12,7 @@ use std::sync::Arc;
 
 use teloxide::prelude::*;
 
+pub use compose::{is_flow_button, tap as flow_button};
 pub use incoming::{Albums, message as incoming_message};
 pub use posting::button;
 use reminders::Change;
@@ -26,6 +28,7 @@ use crate::{
 };
 
 /// Who is asking, once the role check has passed.
+#[derive(Debug, Clone, Copy)]
 pub struct Official {
     pub user: UserId,
     pub role: Role,
@@ -47,6 +50,9 @@ pub async fn handle(message: Message, command: OfficialCommand, ctx: Arc<Context
     let outcome = match command {
         OfficialCommand::Officials => staff::list(&official, &ctx).await.map(one),
         OfficialCommand::Official(args) => staff::change(&official, &args, &ctx).await.map(one),
+        OfficialCommand::Post(args) if args.trim().is_empty() => {
+            compose::post_alone(&official, message.reply_to_message(), &ctx).await
+        }
         OfficialCommand::Post(args) => {
             posting::post(&official, &args, message.reply_to_message(), &ctx).await
         }
