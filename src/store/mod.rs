@@ -50,6 +50,7 @@ mod chats;
 mod drafts;
 mod flows;
 mod inbox;
+mod invites;
 mod officials;
 mod outbox;
 mod reminders;
@@ -69,6 +70,7 @@ pub use broadcasts::{
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
+pub use invites::Redemption;
 pub use officials::{Appointment, Official, Removal};
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
