@@ -5,6 +5,8 @@
 mod support;
 
 use chrono::{TimeZone, Utc};
+use loa::clock::Clock;
+use serde_json::{Value, json};
 use support::{
     fake_telegram::SentMessage,
     test_app::{ADMIN_ID, TestApp},
@@ -414,5 +416,69 @@ async fn buttons_of_a_replaced_sent_expired_or_passed_flow_answer_so_and_do_noth
     let note = refused_tap(&app, &late, ADMIN_ID, &data_of(&late, "Thu gom rác")).await;
     assert!(note.contains("hết hạn"), "{note}");
     assert_eq!(latest_flow(&app).await.1, "topic");
+
+    // Housekeeping forgets flows that are over; their buttons still say something true.
+    let now = app.clock.now();
+    assert_eq!(app.store.purge_flows(now, now + chrono::Duration::days(2)).await.unwrap(), 3);
+    assert_eq!(count(&app, "SELECT count(*) FROM flows").await, 0);
+    let note = refused_tap(&app, &old, ADMIN_ID, &data_of(&old, "Thu gom rác")).await;
+    assert!(note.contains("hết hạn"), "{note}");
+    app.stop().await;
+}
+
+/// A photo of an album, as Telegram sends each item on its own.
+fn album_photo(message_id: i64, album: &str, file_id: &str, caption: Option<&str>) -> Value {
+    let from = updates::user(ADMIN_ID, "Cán bộ", None);
+    let mut message = updates::message(message_id, updates::chat(ADMIN_ID, "Cán bộ"), from, "");
+    message.as_object_mut().unwrap().remove("text");
+    message["photo"] =
+        json!([{ "file_id": file_id, "file_unique_id": file_id, "width": 1280, "height": 960 }]);
+    message["media_group_id"] = json!(album);
+    if let Some(caption) = caption {
+        message["caption"] = json!(caption);
+    }
+    json!({ "message": message })
+}
+
+#[tokio::test]
+async fn an_album_starts_one_flow_carrying_every_item_once_it_is_complete() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let caption = "Điểm đổ rác sai quy định ở ngõ 12";
+    app.telegram.push_update(album_photo(900_001, "album-1", "photo-a", Some(caption)));
+    app.telegram.push_update(album_photo(900_002, "album-1", "photo-b", None));
+
+    let topics = app.telegram.wait_for_sent(ADMIN_ID, 1).await.remove(0);
+    assert!(topics.text.contains(&format!("📷 2 ảnh · {caption}")), "{}", topics.text);
+    app.settle(ADMIN_ID).await;
+    assert_eq!(count(&app, "SELECT count(*) FROM flows").await, 1, "one flow for the album");
+    let media: String =
+        sqlx::query_scalar("SELECT media FROM flows").fetch_one(app.store.pool()).await.unwrap();
+    assert!(media.contains("photo-a") && media.contains("photo-b"), "{media}");
+    let audience = tap(&app, &topics, "Thu gom rác").await;
+    assert!(audience.text.contains("📷 2 ảnh") && audience.text.contains("Gửi tới đâu"), "{}", audience.text);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn post_alone_replying_to_a_message_composes_that_message() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let original = updates::text_in_private(ADMIN_ID, "Cán bộ", None, "Bản gốc: họp tổ 19:30 thứ Sáu");
+    let replied = original["message"].clone();
+    app.telegram.push_update(original);
+    app.telegram.wait_for_sent(ADMIN_ID, 1).await;
+
+    let mut post = updates::text_in_private(ADMIN_ID, "Cán bộ", None, "/post");
+    post["message"]["reply_to_message"] = replied;
+    let topics = app.reply_to(ADMIN_ID, post).await;
+    assert!(
+        topics.text.contains("Bản gốc: họp tổ") && topics.text.contains("Chọn chủ đề"),
+        "{}",
+        topics.text
+    );
+    let statuses: Vec<String> =
+        sqlx::query_scalar("SELECT status FROM flows ORDER BY id").fetch_all(app.store.pool()).await.unwrap();
+    assert_eq!(statuses, ["replaced", "open"]);
     app.stop().await;
 }
