@@ -14,6 +14,9 @@ pub enum Error {
     Telegram(#[from] teloxide::RequestError),
     #[error("setting {0}")]
     Setting(#[from] crate::config::SettingError),
+    /// The operating system gave no random bytes.
+    #[error("random numbers: {0}")]
+    Random(#[from] getrandom::Error),
     #[error("scheduler: {0}")]
     Scheduler(#[from] tokio_cron_scheduler::JobSchedulerError),
     /// A background loop panicked: a bug, logged where it happened.

@@ -5,7 +5,9 @@
 //! 1. **A Telegram update becomes a row.** [`app::run`] starts long polling; the dispatcher runs
 //!    the one handler tree [`bot::schema`]; a handler in [`bot`] parses its arguments with the
 //!    pure parsers of [`domain`], makes one [`store`] call, and replies with a text from
-//!    [`bot::texts`] in the chat's language.
+//!    [`bot::texts`] in the chat's language. Composing by tapping is this flow too: each tap on
+//!    a flow's buttons reads and writes one row of `flows`, so the flow's state is in the
+//!    database, never in memory.
 //! 2. **A row becomes delivered messages.** Confirming a post writes a broadcast and one
 //!    delivery row per recipient chat in one transaction ([`store`]); the [`delivery`] worker
 //!    sends what is owed, paced under Telegram's limits, and records each outcome. The

@@ -28,6 +28,9 @@ const LATE_AFTER: Duration = Duration::minutes(1);
 const BATCH: u32 = 250;
 /// An official's message stays usable for `/post` replying to it this long.
 const INBOX_KEPT: Duration = Duration::days(1);
+/// A flow that is over is kept this long, so that its old buttons can still say what became of
+/// it; later they say it expired.
+const FLOWS_KEPT: Duration = Duration::days(1);
 
 pub struct Scheduler {
     pub store: Store,
@@ -181,7 +184,8 @@ impl Scheduler {
         ended
     }
 
-    /// Forgets expired drafts, and what officials sent the bot more than `INBOX_KEPT` ago.
+    /// Forgets expired drafts, what officials sent the bot more than `INBOX_KEPT` ago, and
+    /// flows over for more than `FLOWS_KEPT`.
     async fn housekeeping(&self) {
         let now = self.clock.now();
         if let Err(error) = self.store.purge_expired_drafts(now).await {
@@ -189,6 +193,9 @@ impl Scheduler {
         }
         if let Err(error) = self.store.purge_inbox(now - INBOX_KEPT).await {
             tracing::warn!(%error, "could not purge the officials' inbox");
+        }
+        if let Err(error) = self.store.purge_flows(now, now - FLOWS_KEPT).await {
+            tracing::warn!(%error, "could not purge old compose flows");
         }
     }
 

@@ -52,7 +52,8 @@ async fn a_poster_replied_to_with_post_reaches_the_groups_with_its_caption_and_f
     ward(&app).await;
     let poster = poster();
     let offer = official_sends(&app, poster.clone(), 1).await;
-    assert!(offer[0].text.contains("Gửi tin này (📷 ảnh) làm thông báo?"), "{}", offer[0].text);
+    assert!(offer[0].text.contains("Gửi tin này làm thông báo?"), "{}", offer[0].text);
+    assert!(offer[0].text.contains("Nội dung: 📷 ảnh · Lịch thu gom mới"), "{}", offer[0].text);
     assert_eq!(count(&app, "SELECT count(*) FROM drafts").await, 0, "an offer is not a draft");
 
     let preview = post_replying(&app, &poster, "waste area=5 ghim", 2).await;

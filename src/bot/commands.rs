@@ -8,7 +8,8 @@ use teloxide::macros::BotCommands;
 #[derive(BotCommands, Clone, Debug, PartialEq, Eq)]
 #[command(rename_rule = "lowercase")]
 pub enum ResidentCommand {
-    Start,
+    /// With a code when opened from an invitation link (`t.me/<bot>?start=<code>`).
+    Start(String),
     Help,
     #[command(aliases = ["chude"])]
     Topics,

@@ -96,6 +96,10 @@ pub fn schema() -> UpdateHandler<Error> {
     let buttons = Update::filter_callback_query()
         .branch(dptree::filter(|query: CallbackQuery| pages::is_page_button(&query)).endpoint(pages::turn))
         .branch(dptree::filter(|query: CallbackQuery| toggles::is_toggle(&query)).endpoint(toggles::tap))
+        .branch(
+            dptree::filter(|query: CallbackQuery| official::is_flow_button(&query))
+                .endpoint(official::flow_button),
+        )
         .branch(dptree::endpoint(official::button));
 
     dptree::entry()

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 use super::{
-    Context, Reply, ResidentCommand, chat_info, one,
+    Context, Reply, ResidentCommand, chat_info, official, one,
     pages::{self, Listing},
     permissions::may_change_settings,
     texts, toggles,
@@ -40,6 +40,17 @@ pub async fn upcoming_text(ctx: &Context, chat: i64, lang: Lang) -> Result<Strin
     Ok(texts::upcoming(lang, &upcoming(ctx, chat).await?, &ctx.topics, ctx.timezone))
 }
 
+/// `/start`: the greeting; with a code, opened from an invitation link in private, the
+/// invitation is redeemed instead.
+async fn start(message: &Message, code: &str, ctx: &Context, lang: Lang) -> Result<String> {
+    match &message.from {
+        Some(user) if message.chat.is_private() && !code.is_empty() => {
+            official::redeem_invite(user, code, lang, ctx).await
+        }
+        _ => Ok(texts::start(lang, !message.chat.is_private())),
+    }
+}
+
 async fn answer(
     bot: &Bot,
     message: &Message,
@@ -60,7 +71,7 @@ async fn answer(
     }
 
     match command {
-        ResidentCommand::Start => Ok(texts::start(lang, in_group).into()),
+        ResidentCommand::Start(code) => start(message, code.trim(), ctx, lang).await.map(Into::into),
         ResidentCommand::Help => {
             let official = match (&message.from, in_group) {
                 (Some(user), false) => ctx.store.official_role(user.id).await?,

@@ -2,6 +2,7 @@
 
 mod announcement;
 mod area;
+mod compose;
 mod content;
 mod fold;
 mod lang;
@@ -14,6 +15,7 @@ mod topic;
 
 pub use announcement::{PostError, PostRequest, Window};
 pub use area::{AreaArg, AreaCode, AreaError};
+pub use compose::{FlowStatus, QuickTime, SendTimeError, Step, parse_send_time};
 pub use content::{
     Content, ContentError, MAX_CAPTION_LEN, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered,
     max_text_len, render,

@@ -131,6 +131,22 @@ impl Store {
         Ok(areas.into_iter().map(AreaCode::from_stored).collect())
     }
 
+    /// Every area with an active chat, and how many of its active chats subscribe to `topic`:
+    /// what an announcement on `topic` to that area would reach (zero included, so that an
+    /// official sees why an area is not worth choosing).
+    pub async fn area_reach(&self, topic: &str) -> Result<Vec<(AreaCode, u64)>> {
+        let rows: Vec<(String, i64)> = sqlx::query_as(
+            "SELECT c.area, count(s.chat_id) FROM chats c
+             LEFT JOIN subscriptions s ON s.chat_id = c.id AND s.topic = ?1
+             WHERE c.active = 1 AND c.area IS NOT NULL
+             GROUP BY c.area ORDER BY c.area",
+        )
+        .bind(topic)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(|(area, count)| (AreaCode::from_stored(area), count as u64)).collect())
+    }
+
     pub async fn set_area(&self, chat_id: i64, area: Option<&AreaCode>) -> Result<()> {
         sqlx::query("UPDATE chats SET area = ?2 WHERE id = ?1")
             .bind(chat_id)

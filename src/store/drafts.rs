@@ -1,4 +1,5 @@
 use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
 use teloxide::types::UserId;
 
 use super::{Store, areas_json, audit, content_columns, from_millis, millis};
@@ -172,6 +173,8 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        // The flow that composed it, if one did: its buttons now say it was sent.
+        close_flow_of_draft(&mut tx, id, "sent", now).await?;
         let detail = format!("draft {id} -> broadcast {broadcast_id} to {recipients} chats");
         audit::record(&mut tx, official, "confirm", &detail, now).await?;
         tx.commit().await?;
@@ -194,6 +197,7 @@ impl Store {
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(id) = deleted {
+            close_flow_of_draft(&mut tx, id, "cancelled", now).await?;
             audit::record(&mut tx, official, "cancel", &format!("draft {id}"), now).await?;
         }
         tx.commit().await?;
@@ -208,4 +212,20 @@ impl Store {
             .await?;
         Ok(result.rows_affected())
     }
+}
+
+/// Closes the open flow whose preview saved draft `draft_id`, in the caller's transaction.
+async fn close_flow_of_draft(
+    conn: &mut SqliteConnection,
+    draft_id: i64,
+    status: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    sqlx::query("UPDATE flows SET status = ?2, updated_at = ?3 WHERE draft_id = ?1 AND status = 'open'")
+        .bind(draft_id)
+        .bind(status)
+        .bind(millis(now))
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -48,7 +48,9 @@ mod audit;
 mod broadcasts;
 mod chats;
 mod drafts;
+mod flows;
 mod inbox;
+mod invites;
 mod officials;
 mod outbox;
 mod reminders;
@@ -67,6 +69,8 @@ pub use broadcasts::{
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
+pub use flows::Flow;
+pub use invites::Redemption;
 pub use officials::{Appointment, Official, Removal};
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};

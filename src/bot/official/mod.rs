@@ -2,16 +2,20 @@
 //! else is refused and nothing is written.
 
 mod broadcasts;
+mod compose;
 mod incoming;
+mod invites;
 mod posting;
 mod reminders;
 mod staff;
 
 use std::sync::Arc;
 
-use teloxide::prelude::*;
+use teloxide::{prelude::*, types::Me};
 
+pub use compose::{is_flow_button, tap as flow_button};
 pub use incoming::{Albums, message as incoming_message};
+pub use invites::redeem as redeem_invite;
 pub use posting::button;
 use reminders::Change;
 
@@ -26,13 +30,14 @@ use crate::{
 };
 
 /// Who is asking, once the role check has passed.
+#[derive(Debug, Clone, Copy)]
 pub struct Official {
     pub user: UserId,
     pub role: Role,
     pub lang: Lang,
 }
 
-pub async fn handle(message: Message, command: OfficialCommand, ctx: Arc<Context>) -> Result<()> {
+pub async fn handle(message: Message, command: OfficialCommand, me: Me, ctx: Arc<Context>) -> Result<()> {
     let chat = message.chat.id;
     let lang = ctx.lang_of(chat).await?;
     let role = match &message.from {
@@ -46,7 +51,12 @@ pub async fn handle(message: Message, command: OfficialCommand, ctx: Arc<Context
     let official = Official { user: user.id, role, lang };
     let outcome = match command {
         OfficialCommand::Officials => staff::list(&official, &ctx).await.map(one),
-        OfficialCommand::Official(args) => staff::change(&official, &args, &ctx).await.map(one),
+        OfficialCommand::Official(args) => {
+            staff::change(&official, &args, me.username(), &ctx).await.map(one)
+        }
+        OfficialCommand::Post(args) if args.trim().is_empty() => {
+            compose::post_alone(&official, message.reply_to_message(), &ctx).await
+        }
         OfficialCommand::Post(args) => {
             posting::post(&official, &args, message.reply_to_message(), &ctx).await
         }

@@ -11,13 +11,13 @@ use teloxide::{
 use super::Official;
 use crate::{
     bot::{Context, Outgoing, Reply, one, texts},
-    domain::{Content, Media, PostRequest, local_to_utc, parse_date, parse_time, render},
+    domain::{Content, Lang, Media, PostRequest, local_to_utc, parse_date, parse_time, render},
     error::Result,
     store::Confirmation,
 };
 
 /// An unconfirmed draft is discarded after this long.
-const DRAFT_LIFETIME: Duration = Duration::minutes(30);
+pub const DRAFT_LIFETIME: Duration = Duration::minutes(30);
 const CONFIRM: &str = "confirm:";
 const CANCEL: &str = "cancel:";
 
@@ -117,7 +117,7 @@ pub(super) async fn content_for(
 
 /// What a replied-to message carries: the whole album when it is one item of an album the
 /// bot kept, else the message itself.
-async fn replied_content(
+pub async fn replied_content(
     replied: &Message,
     ctx: &Context,
 ) -> Result<std::result::Result<Content, crate::domain::ContentError>> {
@@ -134,8 +134,29 @@ fn first_word(text: &str) -> (&str, &str) {
     text.split_once(char::is_whitespace).unwrap_or((text, ""))
 }
 
-/// Checks the audience, saves the draft and answers with two messages: exactly what residents
-/// will see, then the facts (topic, areas, reach, when) with the Send and Cancel buttons.
+/// A saved draft and its two messages, waiting for their buttons.
+pub struct Preview {
+    pub draft_id: i64,
+    /// Exactly what residents will see.
+    exact: Outgoing,
+    /// The facts: topic, areas, reach, when.
+    summary: Reply,
+}
+
+impl Preview {
+    /// The two messages, the facts with the Send and Cancel buttons, and `more` between them
+    /// (a composing flow's Edit).
+    pub fn messages(self, lang: Lang, more: Option<InlineKeyboardButton>) -> Vec<Outgoing> {
+        let send =
+            InlineKeyboardButton::callback(texts::button_send(lang), format!("{CONFIRM}{}", self.draft_id));
+        let cancel =
+            InlineKeyboardButton::callback(texts::button_cancel(lang), format!("{CANCEL}{}", self.draft_id));
+        let row: Vec<_> = [Some(send), more, Some(cancel)].into_iter().flatten().collect();
+        vec![self.exact, self.summary.with_keyboard(InlineKeyboardMarkup::new([row])).into()]
+    }
+}
+
+/// Checks the audience, saves the draft and answers with the preview's two messages.
 async fn preview(
     official: &Official,
     request: PostRequest,
@@ -143,14 +164,29 @@ async fn preview(
     send_at: Option<DateTime<Utc>>,
     ctx: &Context,
 ) -> Result<Vec<Outgoing>> {
+    Ok(match prepare_preview(official, request, content, send_at, ctx).await? {
+        Ok(preview) => preview.messages(official.lang, None),
+        Err(refusal) => one(refusal),
+    })
+}
+
+/// Checks the audience and saves the draft; `Err`: the reply that says why not, with nothing
+/// saved.
+pub async fn prepare_preview(
+    official: &Official,
+    request: PostRequest,
+    content: Content,
+    send_at: Option<DateTime<Utc>>,
+    ctx: &Context,
+) -> Result<std::result::Result<Preview, String>> {
     let lang = official.lang;
     let known = ctx.store.known_areas().await?;
     let unknown: Vec<_> = request.areas.iter().filter(|area| !known.contains(area)).cloned().collect();
     if !unknown.is_empty() {
-        return Ok(one(texts::unknown_areas(lang, &unknown, &known)));
+        return Ok(Err(texts::unknown_areas(lang, &unknown, &known)));
     }
     let recipients = match ctx.store.recipient_count(&request).await? {
-        0 => return Ok(one(texts::no_recipients(lang))),
+        0 => return Ok(Err(texts::no_recipients(lang))),
         recipients => recipients,
     };
     let now = ctx.clock.now();
@@ -182,12 +218,8 @@ async fn preview(
         expires_at: draft.expires_at,
         sends,
     };
-    let buttons = InlineKeyboardMarkup::new([[
-        InlineKeyboardButton::callback(texts::button_send(lang), format!("{CONFIRM}{}", draft.id)),
-        InlineKeyboardButton::callback(texts::button_cancel(lang), format!("{CANCEL}{}", draft.id)),
-    ]]);
-    let summary = Reply::html(texts::preview_summary(lang, &facts, ctx.timezone)).with_keyboard(buttons);
-    Ok(vec![exact, summary.into()])
+    let summary = Reply::html(texts::preview_summary(lang, &facts, ctx.timezone));
+    Ok(Ok(Preview { draft_id: draft.id, exact, summary }))
 }
 
 /// When quiet hours end, if they are on at `now`.

@@ -1,8 +1,8 @@
-//! `/officials` and `/official add|remove`: admins manage who may post.
+//! `/officials` and `/official add|remove|invite`: admins manage who may post.
 
 use teloxide::types::UserId;
 
-use super::Official;
+use super::{Official, invites};
 use crate::{
     bot::{Context, texts},
     domain::Role,
@@ -17,7 +17,8 @@ pub async fn list(official: &Official, ctx: &Context) -> Result<String> {
     Ok(texts::officials(official.lang, &ctx.store.officials().await?))
 }
 
-pub async fn change(official: &Official, args: &str, ctx: &Context) -> Result<String> {
+/// `/official add|remove|invite`; an invitation's link names the bot by `bot_username`.
+pub async fn change(official: &Official, args: &str, bot_username: &str, ctx: &Context) -> Result<String> {
     let lang = official.lang;
     if official.role != Role::Admin {
         return Ok(texts::admins_only(lang));
@@ -46,6 +47,8 @@ pub async fn change(official: &Official, args: &str, ctx: &Context) -> Result<St
                 Removal::LastAdmin => texts::last_admin(lang),
             })
         }
+        ["invite"] => invites::create(official, None, bot_username, ctx).await,
+        ["invite", role] => invites::create(official, Some(role), bot_username, ctx).await,
         _ => Ok(texts::official_usage(lang)),
     }
 }

@@ -111,23 +111,6 @@ pub fn content_error(lang: Lang, error: &ContentError) -> String {
     }
 }
 
-/// The answer to an official's message that is not a command: how to send it.
-pub fn use_as_announcement(lang: Lang, kind: Option<String>) -> String {
-    let what = kind.map(|kind| format!(" ({kind})")).unwrap_or_default();
-    match lang {
-        Lang::Vi => format!(
-            "Gửi tin này{what} làm thông báo? Trả lời (reply) tin này bằng:\n\
-             /post <chủ đề> [area=5,7] [ghim] [khan]\n\
-             hoặc /at <YYYY-MM-DD> <HH:MM> <chủ đề> … để hẹn giờ. Loa sẽ cho xem trước rồi mới gửi."
-        ),
-        Lang::En => format!(
-            "Send this{what} as an announcement? Reply to it with:\n\
-             /post <topic> [area=5,7] [pin] [urgent]\n\
-             or /at <YYYY-MM-DD> <HH:MM> <topic> … to schedule it. Loa shows a preview before anything is sent."
-        ),
-    }
-}
-
 /// `/post` replied to a text message and also typed a text.
 pub fn two_texts(lang: Lang) -> String {
     match lang {

@@ -2,6 +2,7 @@
 //! change to one is seen next to the other.
 
 mod broadcasts;
+mod compose;
 mod content;
 mod official;
 mod posting;
@@ -13,6 +14,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use broadcasts::*;
+pub use compose::*;
 pub use content::*;
 pub use official::*;
 pub use posting::*;

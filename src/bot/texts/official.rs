@@ -81,8 +81,10 @@ pub const ADMIN_COMMANDS: &[CommandHelp] = &[
     CommandHelp { command: "officials", vi: "Danh sách cán bộ", en: "List officials" },
     CommandHelp {
         command: "official",
-        vi: "Thêm/bớt cán bộ: /official add <user_id> [admin|editor], /official remove <user_id>",
-        en: "Add/remove officials: /official add <user_id> [admin|editor], /official remove <user_id>",
+        vi: "Thêm/bớt cán bộ: /official invite [editor|admin] cho link mời dùng một lần; \
+             /official add <user_id> [admin|editor], /official remove <user_id>",
+        en: "Add/remove officials: /official invite [editor|admin] gives a one-time link; \
+             /official add <user_id> [admin|editor], /official remove <user_id>",
     },
 ];
 
@@ -135,12 +137,88 @@ pub fn officials(lang: Lang, officials: &[Official]) -> String {
 
 pub fn official_usage(lang: Lang) -> String {
     match lang {
-        Lang::Vi => "Cách dùng: /official add <user_id> [admin|editor] (mặc định editor), /official remove <user_id>. \
-                     Ví dụ: /official add 123456789 editor. Không thay đổi gì."
+        Lang::Vi => "Cách dùng: /official invite [editor|admin] (mặc định editor) cho một link mời, \
+                     /official add <user_id> [admin|editor], /official remove <user_id>. \
+                     Ví dụ: /official invite editor. Không thay đổi gì."
             .into(),
-        Lang::En => "Usage: /official add <user_id> [admin|editor] (editor by default), /official remove <user_id>. \
-                     Example: /official add 123456789 editor. Nothing was changed."
+        Lang::En => "Usage: /official invite [editor|admin] (editor by default) for an invitation link, \
+                     /official add <user_id> [admin|editor], /official remove <user_id>. \
+                     Example: /official invite editor. Nothing was changed."
             .into(),
+    }
+}
+
+/// A new invitation, for the admin to pass on.
+pub fn invite_created(lang: Lang, link: &str, role: Role, expires: &str) -> String {
+    let role = role_name(lang, role);
+    match lang {
+        Lang::Vi => format!(
+            "🔗 Link mời làm cán bộ ({role}), dùng một lần, hết hạn lúc {expires}:\n{link}\n\n\
+             Gửi riêng link này cho người cần thêm: ai mở link trước sẽ thành cán bộ. Đừng đăng vào nhóm chung."
+        ),
+        Lang::En => format!(
+            "🔗 Invitation to become an official ({role}), for one use, until {expires}:\n{link}\n\n\
+             Send it privately to the person to add: whoever opens it first becomes an official. Do not post it in a group."
+        ),
+    }
+}
+
+/// To the admin whose invitation was just used.
+pub fn invite_accepted(lang: Lang, who: &str, role: Role) -> String {
+    let role = role_name(lang, role);
+    match lang {
+        Lang::Vi => format!("✅ {who} đã mở link mời và trở thành cán bộ ({role}). Xem /officials."),
+        Lang::En => {
+            format!("✅ {who} opened your invitation and is now an official ({role}). See /officials.")
+        }
+    }
+}
+
+pub fn invite_welcome(lang: Lang, role: Role) -> String {
+    let role = role_name(lang, role);
+    match lang {
+        Lang::Vi => format!(
+            "Chào mừng! Bạn đã là cán bộ phường ({role}) trên Loa. Gửi cho Loa một tin (văn bản, ảnh, tệp…) \
+             để soạn thông báo, hoặc xem /help."
+        ),
+        Lang::En => format!(
+            "Welcome! You are now a ward official ({role}) on Loa. Send Loa a message (text, photo, file…) \
+             to compose an announcement, or see /help."
+        ),
+    }
+}
+
+pub fn invite_for_an_official(lang: Lang, role: Role) -> String {
+    let role = role_name(lang, role);
+    match lang {
+        Lang::Vi => format!("Bạn đã là cán bộ ({role}) rồi; link mời không thay đổi gì."),
+        Lang::En => format!("You already are an official ({role}); the invitation changes nothing."),
+    }
+}
+
+const ASK_AGAIN_VI: &str = "Xin cán bộ quản trị gửi link mới (/official invite). Không có gì thay đổi.";
+const ASK_AGAIN_EN: &str = "Ask an admin official for a new one (/official invite). Nothing was changed.";
+
+pub fn invite_used(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("Link mời này đã được dùng; mỗi link chỉ dùng được một lần. {ASK_AGAIN_VI}"),
+        Lang::En => format!("This invitation was used already; each works only once. {ASK_AGAIN_EN}"),
+    }
+}
+
+pub fn invite_expired(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("Link mời này đã hết hạn (sau 24 giờ). {ASK_AGAIN_VI}"),
+        Lang::En => format!("This invitation has expired (after 24 hours). {ASK_AGAIN_EN}"),
+    }
+}
+
+pub fn invite_unknown(lang: Lang) -> String {
+    match lang {
+        Lang::Vi => format!("Không có link mời nào như vậy (có thể link bị chép thiếu). {ASK_AGAIN_VI}"),
+        Lang::En => format!(
+            "There is no such invitation (the link may have been copied incompletely). {ASK_AGAIN_EN}"
+        ),
     }
 }
 

@@ -374,7 +374,7 @@ pub struct Upcoming {
 }
 
 /// The first line of an announcement, shortened for a list.
-fn gist(body: &str) -> String {
+pub(super) fn gist(body: &str) -> String {
     const MAX: usize = 80;
     let line = body.lines().next().unwrap_or_default();
     if line.chars().count() > MAX {
