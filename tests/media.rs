@@ -269,3 +269,66 @@ async fn a_file_telegram_no_longer_accepts_fails_that_delivery_with_the_reason_n
     assert_eq!(count(&app, "SELECT count(*) FROM chats WHERE active = 1").await, 3, "the groups stay");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn every_other_kind_goes_out_as_itself_with_the_heading_as_caption() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let kinds = [
+        (updates::video("VID"), SentKind::Video),
+        (updates::animation("GIF"), SentKind::Animation),
+        (updates::audio("MP3"), SentKind::Audio),
+        (updates::voice("OGG"), SentKind::Voice),
+    ];
+    for (id, (content, kind)) in kinds.into_iter().enumerate() {
+        let message = updates::media_in_private(ADMIN_ID, content);
+        official_sends(&app, message.clone(), 1).await;
+        post_replying(&app, &message, "waste area=7 Loa phường", 2).await;
+        confirm(&app).await;
+        let received = announcements(&app, AREA7);
+        assert_eq!(received.len(), id + 1, "{kind:?}");
+        let last = received.last().unwrap();
+        assert_eq!((last.kind, last.text.as_str()), (kind, &*format!("{HEADING}\n\nLoa phường")));
+    }
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn an_album_whose_answer_was_lost_is_sent_again_whole_and_reported_as_maybe_partial() {
+    let app =
+        TestApp::spawn_with(support::test_app::Options { send_timeout_secs: 1, ..Default::default() }).await;
+    ward(&app).await;
+    let items = updates::album_in_private(ADMIN_ID, vec![updates::photo("A"), updates::photo("B")]);
+    for item in &items {
+        app.telegram.push_update(item.clone());
+    }
+    app.telegram.wait_for_sent(ADMIN_ID, 1).await;
+    post_replying(&app, &items[0], "waste area=7", 3).await;
+    // Telegram takes the album but its answer never arrives in time.
+    app.telegram.script_method(
+        "sendMediaGroup",
+        AREA7,
+        support::fake_telegram::Reply::Delay(std::time::Duration::from_secs(3)),
+    );
+    app.official_says(ADMIN_ID, "/confirm", 1).await;
+    app.eventually("the lost answer is recorded for a retry", || async {
+        count(&app, "SELECT count(*) FROM deliveries WHERE state = 'pending' AND last_error IS NOT NULL")
+            .await
+            == 1
+    })
+    .await;
+    app.clock.advance(chrono::Duration::seconds(5));
+    app.eventually("the album is sent again", || async {
+        count(&app, "SELECT count(*) FROM deliveries WHERE state = 'sent'").await == 1
+    })
+    .await;
+    let (attempts, in_doubt): (i64, bool) = sqlx::query_as("SELECT attempts, in_doubt FROM deliveries")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!((attempts, in_doubt), (2, true));
+    let report = app.official_says(ADMIN_ID, "/report 1", 1).await;
+    assert!(report[0].text.contains("một phần album"), "{}", report[0].text);
+    assert!(report[0].text.contains("Tổ 7"), "names the chat: {}", report[0].text);
+    app.stop().await;
+}
