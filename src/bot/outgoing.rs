@@ -165,7 +165,7 @@ impl ReplyQueue {
         let mut ready = Vec::new();
         for (&chat, queue) in chats.iter() {
             let Some(first) = queue.waiting.front().filter(|_| !queue.in_flight) else { continue };
-            match queue.not_before.max(pacer.chat_ready_at(chat, queue.is_group)) {
+            match queue.not_before.max(pacer.chat_ready_at(chat, queue.is_group, first.what.messages())) {
                 Some(at) if at > now => soonest(at),
                 _ => ready.push((first.queued_at, chat)),
             }
@@ -173,7 +173,8 @@ impl ReplyQueue {
         ready.sort_unstable();
         for (_, chat) in ready {
             let queue = chats.get_mut(&chat).expect("listed above");
-            let at = pacer.ready_at(chat, queue.is_group).max(now);
+            let messages = queue.waiting.front().map_or(1, |first| first.what.messages());
+            let at = pacer.ready_at(chat, queue.is_group, messages).max(now);
             if at > now + self.0.booking_horizon {
                 soonest(at - self.0.booking_horizon);
                 break;

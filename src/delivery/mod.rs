@@ -170,8 +170,10 @@ impl Worker {
         let now = Instant::now();
         let mut pacer = self.pacer.lock();
         while held.in_flight.len() < MAX_IN_FLIGHT {
-            let Some(index) =
-                held.queue.iter().position(|job| pacer.ready_at(job.chat_id, job.is_group) <= now)
+            let Some(index) = held
+                .queue
+                .iter()
+                .position(|job| pacer.ready_at(job.chat_id, job.is_group, job.messages()) <= now)
             else {
                 break;
             };
@@ -180,7 +182,7 @@ impl Worker {
             // about a millisecond late, which would otherwise stretch every gap (28.1 instead
             // of 29.1 msg/s). A job more than SLOT_SLACK late (idle, or a stall) starts a new
             // schedule, so lateness never turns into a burst.
-            let due = pacer.ready_at(job.chat_id, job.is_group);
+            let due = pacer.ready_at(job.chat_id, job.is_group, job.messages());
             let at = if due + SLOT_SLACK >= now { due } else { now };
             pacer.record(job.chat_id, job.is_group, at, job.messages());
             self.start(job, &mut held.in_flight);
@@ -204,7 +206,7 @@ impl Worker {
             let pacer = self.pacer.lock();
             held.queue
                 .iter()
-                .filter(|job| pacer.chat_ready_at(job.chat_id, job.is_group) <= Some(soon))
+                .filter(|job| pacer.chat_ready_at(job.chat_id, job.is_group, job.messages()) <= Some(soon))
                 .count()
         };
         if startable >= claim_ahead / 2 || held.queue.len() >= MAX_HELD {
@@ -244,7 +246,7 @@ impl Worker {
     async fn wait_for_work(&self, held: &mut Held, shutdown: &CancellationToken) {
         let next_ready = {
             let pacer = self.pacer.lock();
-            held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group)).min()
+            held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group, job.messages())).min()
         };
         let wait_for_pace = held.in_flight.len() < MAX_IN_FLIGHT && next_ready.is_some();
         tokio::select! {
