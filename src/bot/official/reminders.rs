@@ -1,13 +1,12 @@
 //! `/remind`, `/reminders`, `/pause`, `/resume`, `/cancel <id>` and `/skip`.
 
 use chrono::{DateTime, Utc};
-use chrono_tz::Tz;
 use teloxide::types::Message;
 
 use super::{Official, posting};
 use crate::{
     bot::{Context, texts},
-    domain::{AreaCode, Lang, PostRequest, ReminderRefusal, Schedule, plan_reminder, split_when},
+    domain::{Lang, PostRequest, ReminderRefusal, Schedule, plan_reminder, split_when},
     error::Result,
     scheduler::schedule_of,
     store::{NewReminder, ReminderStatus},
@@ -29,7 +28,7 @@ pub async fn remind(
     };
     let id = ctx.store.create_reminder(&planned.new, official.user, ctx.clock.now()).await?;
     ctx.schedule.changed();
-    Ok(planned.described(official, id, ctx, texts::reminder_created))
+    Ok(planned.described(official, id, ctx, texts::ReminderSaved::Created))
 }
 
 /// `/editremind <id> <when> <topic> [options] <text>`: the reminder gets the new schedule,
@@ -55,7 +54,7 @@ pub async fn redefine(
         return Ok(texts::reminder_not_changeable(lang, id, reminder.status));
     }
     ctx.schedule.changed();
-    Ok(planned.described(official, id, ctx, texts::reminder_redefined))
+    Ok(planned.described(official, id, ctx, texts::ReminderSaved::Changed))
 }
 
 /// A reminder as typed, checked and with its next fires.
@@ -65,14 +64,20 @@ struct Planned {
     next: Vec<DateTime<Utc>>,
 }
 
-type Described = fn(Lang, i64, &str, &str, &[AreaCode], &[DateTime<Utc>], Tz) -> String;
-
 impl Planned {
-    fn described(&self, official: &Official, id: i64, ctx: &Context, text: Described) -> String {
+    fn described(&self, official: &Official, id: i64, ctx: &Context, saved: texts::ReminderSaved) -> String {
         let lang = official.lang;
         let request = &self.new.request;
         let topic = ctx.topics.get(&request.topic).map(|t| t.name(lang)).unwrap_or(&request.topic);
-        text(lang, id, &self.schedule.describe(lang), topic, &request.areas, &self.next, ctx.timezone)
+        let description = self.schedule.describe(lang);
+        let facts = texts::ReminderFacts {
+            id,
+            description: &description,
+            topic,
+            areas: &request.areas,
+            next: &self.next,
+        };
+        texts::reminder_saved(lang, saved, &facts, ctx.timezone)
     }
 }
 

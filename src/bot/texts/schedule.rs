@@ -168,51 +168,43 @@ pub fn quiet_hours_refusal(lang: Lang, at: NaiveTime, quiet: QuietHours, recurri
     }
 }
 
-pub fn reminder_created(
-    lang: Lang,
-    id: i64,
-    description: &str,
-    topic: &str,
-    areas: &[AreaCode],
-    next: &[DateTime<Utc>],
-    zone: Tz,
-) -> String {
-    let fires = next.iter().map(|at| local(*at, zone)).collect::<Vec<_>>().join("; ");
-    match lang {
-        Lang::Vi => format!(
-            "✅ Đã tạo lời nhắc #{id}: {description}.\nChủ đề: {topic} — {}\nBa lần tới: {fires}\n\
-             Tạm dừng: /pause {id} · Bỏ: /cancel {id} · Nghỉ một ngày: /skip {id} YYYY-MM-DD",
-            areas_text(lang, areas)
-        ),
-        Lang::En => format!(
-            "✅ Reminder #{id} created: {description}.\nTopic: {topic} — {}\nNext three: {fires}\n\
-             Pause: /pause {id} · Cancel: /cancel {id} · Skip a day: /skip {id} YYYY-MM-DD",
-            areas_text(lang, areas)
-        ),
-    }
+/// What a reminder became, for the reply to `/remind` or `/editremind`.
+pub struct ReminderFacts<'a> {
+    pub id: i64,
+    /// The schedule in words.
+    pub description: &'a str,
+    pub topic: &'a str,
+    pub areas: &'a [AreaCode],
+    pub next: &'a [DateTime<Utc>],
 }
 
-/// A reminder given a new definition by `/editremind`.
-pub fn reminder_redefined(
-    lang: Lang,
-    id: i64,
-    description: &str,
-    topic: &str,
-    areas: &[AreaCode],
-    next: &[DateTime<Utc>],
-    zone: Tz,
-) -> String {
+/// Whether `/remind` made the reminder or `/editremind` changed it.
+#[derive(Clone, Copy)]
+pub enum ReminderSaved {
+    Created,
+    Changed,
+}
+
+pub fn reminder_saved(lang: Lang, saved: ReminderSaved, facts: &ReminderFacts, zone: Tz) -> String {
+    let ReminderFacts { id, description, topic, areas, next } = *facts;
     let fires = next.iter().map(|at| local(*at, zone)).collect::<Vec<_>>().join("; ");
-    match lang {
-        Lang::Vi => format!(
-            "✏️ Đã sửa lời nhắc #{id}: {description}.\nChủ đề: {topic} — {}\nBa lần tới: {fires}\n\
-             Các ngày nghỉ và lịch sử gửi vẫn giữ nguyên.",
-            areas_text(lang, areas)
+    let areas = areas_text(lang, areas);
+    match (lang, saved) {
+        (Lang::Vi, ReminderSaved::Created) => format!(
+            "✅ Đã tạo lời nhắc #{id}: {description}.\nChủ đề: {topic} — {areas}\nBa lần tới: {fires}\n\
+             Tạm dừng: /pause {id} · Bỏ: /cancel {id} · Nghỉ một ngày: /skip {id} YYYY-MM-DD"
         ),
-        Lang::En => format!(
-            "✏️ Reminder #{id} changed: {description}.\nTopic: {topic} — {}\nNext three: {fires}\n\
-             Its skipped days and history are kept.",
-            areas_text(lang, areas)
+        (Lang::En, ReminderSaved::Created) => format!(
+            "✅ Reminder #{id} created: {description}.\nTopic: {topic} — {areas}\nNext three: {fires}\n\
+             Pause: /pause {id} · Cancel: /cancel {id} · Skip a day: /skip {id} YYYY-MM-DD"
+        ),
+        (Lang::Vi, ReminderSaved::Changed) => format!(
+            "✏️ Đã sửa lời nhắc #{id}: {description}.\nChủ đề: {topic} — {areas}\nBa lần tới: {fires}\n\
+             Các ngày nghỉ và lịch sử gửi vẫn giữ nguyên."
+        ),
+        (Lang::En, ReminderSaved::Changed) => format!(
+            "✏️ Reminder #{id} changed: {description}.\nTopic: {topic} — {areas}\nNext three: {fires}\n\
+             Its skipped days and history are kept."
         ),
     }
 }
