@@ -18,7 +18,7 @@ use teloxide::Bot;
 use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
 
-pub use announce::{Failure, send as send_announcement};
+pub use announce::send as send_announcement;
 pub use attempt::{MAX_ATTEMPTS, classify};
 pub use pacer::{Pacer, SharedPacer};
 

@@ -17,8 +17,7 @@ pub use announcement::{PostError, PostRequest, Window};
 pub use area::{AreaArg, AreaCode, AreaError};
 pub use compose::{FlowStatus, QuickTime, SendTimeError, Step, parse_send_time};
 pub use content::{
-    Content, ContentError, MAX_CAPTION_LEN, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered,
-    max_text_len, render,
+    Content, ContentError, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered, max_text_len, render,
 };
 pub use fold::fold;
 pub use lang::Lang;

@@ -3,7 +3,7 @@
 use std::collections::{BTreeSet, HashSet};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{Row, SqliteConnection};
 use teloxide::types::UserId;
 
 use super::{Store, areas_json, audit, content_columns, from_millis, millis, parse_areas_json, parse_media};
@@ -314,26 +314,17 @@ impl Store {
         now: DateTime<Utc>,
     ) -> Result<bool> {
         let mut tx = self.begin_write().await?;
-        let (entities, media) = content_columns(&new.content);
-        let changed = sqlx::query(
-            "UPDATE reminders SET schedule = ?2, window_from = ?3, window_to = ?4, topic = ?5, areas = ?6,
-                 pin = ?7, urgent = ?8, body = ?9, entities = ?10, media = ?11, next_fire_at = ?12,
-                 status = CASE WHEN status = 'paused' THEN 'paused'
-                               WHEN ?12 IS NULL THEN 'finished' ELSE 'active' END
-             WHERE id = ?1 AND status != 'cancelled'",
+        let changed = bind_definition(
+            sqlx::query(
+                "UPDATE reminders SET schedule = ?1, window_from = ?2, window_to = ?3, topic = ?4, areas = ?5,
+                     pin = ?6, urgent = ?7, body = ?8, entities = ?9, media = ?10, next_fire_at = ?11,
+                     status = CASE WHEN status = 'paused' THEN 'paused'
+                                   WHEN ?11 IS NULL THEN 'finished' ELSE 'active' END
+                 WHERE id = ?12 AND status != 'cancelled'",
+            ),
+            new,
         )
         .bind(id)
-        .bind(&new.when)
-        .bind(new.window.from.map(|d| d.to_string()))
-        .bind(new.window.to.map(|d| d.to_string()))
-        .bind(&new.request.topic)
-        .bind(areas_json(&new.request.areas))
-        .bind(new.request.pin)
-        .bind(new.request.urgent)
-        .bind(&new.content.text)
-        .bind(entities)
-        .bind(media)
-        .bind(new.next_fire_at.map(millis))
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -437,37 +428,49 @@ async fn broadcast_fires(
 /// The author recorded for reminders created by `loa import`.
 const IMPORTER: UserId = UserId(0);
 
+type Statement<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
+
+/// Binds what `/remind` defines — schedule, window, audience, options, content, next fire — as
+/// ?1 to ?11: the one list of a reminder's columns, for creating it and for redefining it.
+fn bind_definition<'q>(statement: Statement<'q>, new: &'q NewReminder) -> Statement<'q> {
+    let (entities, media) = content_columns(&new.content);
+    statement
+        .bind(&new.when)
+        .bind(new.window.from.map(|d| d.to_string()))
+        .bind(new.window.to.map(|d| d.to_string()))
+        .bind(&new.request.topic)
+        .bind(areas_json(&new.request.areas))
+        .bind(new.request.pin)
+        .bind(new.request.urgent)
+        .bind(&new.content.text)
+        .bind(entities)
+        .bind(media)
+        .bind(new.next_fire_at.map(millis))
+}
+
 async fn insert_reminder(
     conn: &mut SqliteConnection,
     new: &NewReminder,
     by: UserId,
     now: DateTime<Utc>,
 ) -> Result<Option<i64>> {
-    let (entities, media) = content_columns(&new.content);
-    let id: Option<i64> = sqlx::query_scalar(
-        "INSERT INTO reminders (created_by, created_at, schedule, window_from, window_to, topic, areas, pin,
-                                urgent, body, status, next_fire_at, import_key, entities, media)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
-         ON CONFLICT (import_key) DO NOTHING
-         RETURNING id",
+    let inserted = bind_definition(
+        sqlx::query(
+            "INSERT INTO reminders (schedule, window_from, window_to, topic, areas, pin, urgent, body, entities,
+                                    media, next_fire_at, created_by, created_at, status, import_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+             ON CONFLICT (import_key) DO NOTHING
+             RETURNING id",
+        ),
+        new,
     )
     .bind(by.0 as i64)
     .bind(millis(now))
-    .bind(&new.when)
-    .bind(new.window.from.map(|d| d.to_string()))
-    .bind(new.window.to.map(|d| d.to_string()))
-    .bind(&new.request.topic)
-    .bind(areas_json(&new.request.areas))
-    .bind(new.request.pin)
-    .bind(new.request.urgent)
-    .bind(&new.content.text)
     .bind(if new.next_fire_at.is_some() { "active" } else { "finished" })
-    .bind(new.next_fire_at.map(millis))
     .bind(&new.import_key)
-    .bind(entities)
-    .bind(media)
     .fetch_optional(&mut *conn)
     .await?;
+    let id: Option<i64> = inserted.map(|row| row.get(0));
     if let Some(id) = id {
         let source = new.import_key.as_deref().map(|key| format!(" (import {key})")).unwrap_or_default();
         let detail = format!("reminder {id}: {} topic {}{source}", new.when, new.request.topic);
