@@ -24,9 +24,7 @@ async fn ward(app: &TestApp) {
 
 /// Pushes `update` from the official and returns the bot's next `n` messages to them.
 async fn official_sends(app: &TestApp, update: Value, n: usize) -> Vec<SentMessage> {
-    let before = app.telegram.sent_to(ADMIN_ID).len();
-    app.telegram.push_update(update);
-    app.telegram.wait_for_sent(ADMIN_ID, before + n).await[before..].to_vec()
+    app.private_update(ADMIN_ID, update, n).await
 }
 
 /// `/post <args>` replying to `replied`; returns the preview (`n` messages in all).

@@ -178,8 +178,14 @@ impl TestApp {
 
     /// Sends `text` from an official in private and returns the bot's next `n` messages.
     pub async fn official_says(&self, user_id: i64, text: &str, n: usize) -> Vec<SentMessage> {
+        self.private_update(user_id, updates::text_in_private(user_id, "Cán bộ", None, text), n).await
+    }
+
+    /// Pushes `update`, a message from `user_id` in private, and returns the bot's next `n`
+    /// messages to them.
+    pub async fn private_update(&self, user_id: i64, update: Value, n: usize) -> Vec<SentMessage> {
         let before = self.telegram.sent_to(user_id).len();
-        self.telegram.push_update(updates::text_in_private(user_id, "Cán bộ", None, text));
+        self.telegram.push_update(update);
         let sent = self.telegram.wait_for_sent(user_id, before + n).await;
         sent[before..].to_vec()
     }
