@@ -170,7 +170,7 @@ fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Ch
         when: schedule.when.to_storage(),
         window,
         content: Content::text(body.clone()),
-        request: PostRequest { topic, areas, pin: entry.pin, urgent: entry.urgent, body },
+        request: PostRequest { topic, areas, pin: entry.pin, urgent: entry.urgent, text_apart: false, body },
         next_fire_at: next.first().copied(),
         import_key: Some(entry.key),
     })))

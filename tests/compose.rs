@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use loa::clock::Clock;
 use serde_json::{Value, json};
 use support::{
-    fake_telegram::SentMessage,
+    fake_telegram::{SentKind, SentMessage},
     test_app::{ADMIN_ID, TestApp},
     updates,
     ward::{announcements, count, outbox_drained},
@@ -478,5 +478,56 @@ async fn post_alone_replying_to_a_message_composes_that_message() {
     let statuses: Vec<String> =
         sqlx::query_scalar("SELECT status FROM flows ORDER BY id").fetch_all(app.store.pool()).await.unwrap();
     assert_eq!(statuses, ["replaced", "open"]);
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_caption_too_long_for_telegram_goes_apart_once_the_official_taps_the_scissors() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let words = "Lịch thu gom rác mới. ".repeat(50);
+    let poster = updates::with_caption(
+        updates::media_in_private(ADMIN_ID, updates::photo("POSTER")),
+        &words,
+        json!([{"type": "bold", "offset": 0, "length": 5}]),
+    );
+    let topics = app.private_update(ADMIN_ID, poster, 1).await.remove(0);
+    assert!(topics.text.contains("Chú thích dài 1100 ký tự, quá giới hạn"), "{}", topics.text);
+    assert!(topics.text.contains("Tách chữ thành tin riêng"), "says what can be done: {}", topics.text);
+
+    let audience = tap(&app, &topics, "Thu gom rác").await;
+    let audience = tap(&app, &audience, "Tổ 7").await;
+    let options = tap(&app, &audience, "Tiếp").await;
+    assert!(labels(&options).contains(&"✂️ Tách chữ thành tin riêng".to_owned()), "{:?}", labels(&options));
+    let refused = tap(&app, &options, "Xem trước").await;
+    assert!(refused.text.contains("Chú thích dài 1100 ký tự"), "refused at preview: {}", refused.text);
+    assert_eq!(count(&app, "SELECT count(*) FROM drafts").await, 0);
+
+    let options = tap(&app, &refused, "Tách chữ").await;
+    assert!(
+        labels(&options).contains(&"✅ ✂️ Tách chữ thành tin riêng".to_owned()),
+        "{:?}",
+        labels(&options)
+    );
+    assert!(options.text.contains("✂️ chữ gửi thành tin riêng"), "{}", options.text);
+    let before = app.telegram.sent_to(ADMIN_ID).len();
+    app.telegram.push_update(updates::callback_query(&options, ADMIN_ID, &data_of(&options, "Xem trước")));
+    let shown = app.telegram.wait_for_sent(ADMIN_ID, before + 3).await[before..].to_vec();
+    assert_eq!(shown[0].text, format!("{HEADING}\n\n{words}"), "the words first, under the heading");
+    assert_eq!((shown[1].kind, shown[1].text.as_str()), (SentKind::Photo, ""), "then the poster, bare");
+    assert!(shown[2].text.contains("Bản xem trước"), "{}", shown[2].text);
+
+    send(&app, &shown[2]).await;
+    let received = app.telegram.sent_to(AREA7);
+    assert_eq!(received.len(), 2, "two messages: the words, then the photo");
+    assert_eq!((received[0].kind, received[0].text.as_str()), (SentKind::Text, shown[0].text.as_str()));
+    assert_eq!(received[0].entities.as_ref().unwrap()[1]["type"], "bold", "the words keep their formatting");
+    assert_eq!((received[1].kind, received[1].text.as_str()), (SentKind::Photo, ""));
+    let more: String = sqlx::query_scalar("SELECT more_message_ids FROM deliveries WHERE chat_id = ?")
+        .bind(AREA7)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(more, format!("[{}]", received[1].message_id), "both messages are recorded");
     app.stop().await;
 }

@@ -213,6 +213,48 @@ async fn a_location_comes_after_its_heading_and_both_are_recalled() {
 }
 
 #[tokio::test]
+async fn with_tach_a_caption_too_long_goes_as_a_text_before_the_photo_and_both_are_edited_and_recalled() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let words = "ă".repeat(1000);
+    let poster = updates::with_caption(
+        updates::media_in_private(ADMIN_ID, updates::photo("POSTER")),
+        &words,
+        json!([]),
+    );
+    official_sends(&app, poster.clone(), 1).await;
+    let preview = post_replying(&app, &poster, "waste area=7 tach", 3).await;
+    assert_eq!((preview[0].kind, preview[1].kind), (SentKind::Text, SentKind::Photo));
+    confirm(&app).await;
+    let received = app.telegram.sent_to(AREA7);
+    assert_eq!(received.len(), 2);
+    assert_eq!(
+        (received[0].kind, received[0].text.clone()),
+        (SentKind::Text, format!("{HEADING}\n\n{words}"))
+    );
+    assert_eq!((received[1].kind, received[1].text.as_str()), (SentKind::Photo, ""), "no caption");
+    let photo_call =
+        app.telegram.calls_to("sendPhoto").into_iter().rfind(|c| c.body["chat_id"] == AREA7).unwrap();
+    assert!(photo_call.body.get("caption").is_none(), "{}", photo_call.body);
+
+    let edited = app.official_says(ADMIN_ID, "/edit 1 Lịch mới, đã sửa", 1).await;
+    assert!(edited[0].text.contains("1 nhóm"), "{}", edited[0].text);
+    outbox_drained(&app).await;
+    assert!(app.telegram.calls_to("editMessageCaption").is_empty(), "the words are a text message");
+    let edit =
+        app.telegram.calls_to("editMessageText").into_iter().rfind(|c| c.body["chat_id"] == AREA7).unwrap();
+    assert_eq!(edit.body["message_id"], received[0].message_id, "the message carrying the words");
+    assert_eq!(edit.body["text"], format!("{HEADING}\n\nLịch mới, đã sửa"));
+
+    app.official_says(ADMIN_ID, "/recall 1", 1).await;
+    outbox_drained(&app).await;
+    let mut deleted = app.telegram.deleted_in(AREA7);
+    deleted.sort_unstable();
+    assert_eq!(deleted, vec![received[0].message_id, received[1].message_id]);
+    app.stop().await;
+}
+
+#[tokio::test]
 async fn bad_content_is_refused_with_the_reason_and_nothing_is_stored() {
     let app = TestApp::spawn().await;
     ward(&app).await;

@@ -128,6 +128,7 @@ pub fn post_to_group(i: usize, body: String) -> PostRequest {
         areas: vec![area(i)],
         pin: false,
         urgent: false,
+        text_apart: false,
         body,
     }
 }
@@ -187,6 +188,7 @@ async fn seed_reminders(store: &Store, d: DateTime<Utc>) -> Result<HashMap<Strin
                 areas: if j % 3 == 0 { Vec::new() } else { vec![area(j % DUE)] },
                 pin: j % 5 == 0,
                 urgent: false,
+                text_apart: false,
                 body,
             },
             next_fire_at: Some(next),

@@ -30,65 +30,77 @@ pub async fn send(
     media: &Media,
 ) -> Result<Vec<MessageId>, Failure> {
     let whole = |error| Failure { error, partial: false };
-    match media {
-        Media::None => {
-            let message = bot.send_message(chat, &rendered.text).entities(rendered.entities.clone()).await;
-            message.map(|message| vec![message.id]).map_err(whole)
-        }
-        Media::Items { items } => match items.as_slice() {
-            [item] => send_one(bot, chat, rendered, item).await.map(|id| vec![id]).map_err(whole),
-            _ => send_album(bot, chat, rendered, items).await,
+    // The heading and words go first as a text message when the media cannot carry them.
+    let mut sent = Vec::new();
+    if media.text_first() || *media == Media::None {
+        let message = bot.send_message(chat, &rendered.text).entities(rendered.entities.clone()).await;
+        sent.push(message.map_err(whole)?.id);
+    }
+    let caption = media.is_caption().then_some(rendered);
+    // Anything after the text message fails a send that has partly reached the chat.
+    let partial = !sent.is_empty();
+    let rest = match media {
+        Media::None => Ok(Vec::new()),
+        Media::Items { items, .. } => match items.as_slice() {
+            [item] => send_one(bot, chat, caption, item).await.map(|id| vec![id]).map_err(whole),
+            _ => send_album(bot, chat, caption, items).await,
         },
-        Media::Location { latitude, longitude } => {
-            let heading = bot.send_message(chat, &rendered.text).entities(rendered.entities.clone()).await;
-            let heading = heading.map_err(whole)?.id;
-            match bot.send_location(chat, *latitude, *longitude).await {
-                Ok(location) => Ok(vec![heading, location.id]),
-                Err(error) => Err(Failure { error, partial: true }),
-            }
+        Media::Location { latitude, longitude } => bot
+            .send_location(chat, *latitude, *longitude)
+            .await
+            .map(|location| vec![location.id])
+            .map_err(whole),
+    };
+    match rest {
+        Ok(more) => {
+            sent.extend(more);
+            Ok(sent)
         }
+        Err(failure) => Err(Failure { error: failure.error, partial: failure.partial || partial }),
     }
 }
 
 /// Macro rather than function: each send method has its own request type, all with captions.
 macro_rules! with_caption {
-    ($request:expr, $rendered:expr) => {
-        $request
-            .caption(&$rendered.text)
-            .caption_entities($rendered.entities.clone())
-            .await
-            .map(|sent| sent.id)
+    ($request:expr, $caption:expr) => {
+        match $caption {
+            Some(rendered) => {
+                $request.caption(&rendered.text).caption_entities(rendered.entities.clone()).await
+            }
+            None => $request.await,
+        }
+        .map(|sent| sent.id)
     };
 }
 
 async fn send_one(
     bot: &Bot,
     chat: ChatId,
-    rendered: &Rendered,
+    caption: Option<&Rendered>,
     item: &MediaItem,
 ) -> Result<MessageId, RequestError> {
     let file = file(item);
     match item.kind {
-        MediaKind::Photo => with_caption!(bot.send_photo(chat, file), rendered),
-        MediaKind::Video => with_caption!(bot.send_video(chat, file), rendered),
-        MediaKind::Animation => with_caption!(bot.send_animation(chat, file), rendered),
-        MediaKind::Document => with_caption!(bot.send_document(chat, file), rendered),
-        MediaKind::Audio => with_caption!(bot.send_audio(chat, file), rendered),
-        MediaKind::Voice => with_caption!(bot.send_voice(chat, file), rendered),
+        MediaKind::Photo => with_caption!(bot.send_photo(chat, file), caption),
+        MediaKind::Video => with_caption!(bot.send_video(chat, file), caption),
+        MediaKind::Animation => with_caption!(bot.send_animation(chat, file), caption),
+        MediaKind::Document => with_caption!(bot.send_document(chat, file), caption),
+        MediaKind::Audio => with_caption!(bot.send_audio(chat, file), caption),
+        MediaKind::Voice => with_caption!(bot.send_voice(chat, file), caption),
     }
 }
 
-/// One `sendMediaGroup`, the caption on its first item. Telegram answers for the whole album
+/// One `sendMediaGroup`, the caption (if any) on its first item. Telegram answers for the whole album
 /// or not at all; a 429 or a refusal means none of it went out, anything else (a timeout, a
 /// server error) may have left part of it delivered.
 async fn send_album(
     bot: &Bot,
     chat: ChatId,
-    rendered: &Rendered,
+    caption: Option<&Rendered>,
     items: &[MediaItem],
 ) -> Result<Vec<MessageId>, Failure> {
     let media =
-        items.iter().enumerate().map(|(index, item)| album_item(item, (index == 0).then_some(rendered)));
+        items.iter().enumerate().map(|(index, item)| album_item(item, caption.filter(|_| index == 0)));
     match bot.send_media_group(chat, media).await {
         Ok(messages) => Ok(messages.into_iter().map(|message| message.id).collect()),
         Err(error) => {
@@ -137,8 +149,8 @@ fn file(item: &MediaItem) -> InputFile {
     InputFile::file_id(FileId(item.file_id.clone()))
 }
 
-/// Shows `rendered` in place of the announcement's words: the caption of media, the text of
-/// a text message or of a location's heading.
+/// Shows `rendered` in place of the announcement's words: the caption of media, or the text
+/// message that carries them.
 pub async fn edit(
     bot: &Bot,
     chat: ChatId,
@@ -146,14 +158,14 @@ pub async fn edit(
     rendered: &Rendered,
     media: &Media,
 ) -> Result<(), RequestError> {
-    let result = match media {
-        Media::Items { .. } => bot
+    let result = match media.is_caption() {
+        true => bot
             .edit_message_caption(chat, message_id)
             .caption(&rendered.text)
             .caption_entities(rendered.entities.clone())
             .await
             .map(drop),
-        Media::None | Media::Location { .. } => bot
+        false => bot
             .edit_message_text(chat, message_id, &rendered.text)
             .entities(rendered.entities.clone())
             .await

@@ -8,7 +8,7 @@ use super::{
     parse_date,
 };
 
-/// What `/post <topic> [area=<code>[,<code>...]] [pin] [urgent] <text>` asks for.
+/// What `/post <topic> [area=<code>[,<code>...]] [pin] [urgent] [tach] <text>` asks for.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PostRequest {
     pub topic: String,
@@ -16,6 +16,8 @@ pub struct PostRequest {
     pub areas: Vec<AreaCode>,
     pub pin: bool,
     pub urgent: bool,
+    /// Media's words too long for a caption go as a text message of their own, before it.
+    pub text_apart: bool,
     /// Exactly as written, after the options.
     pub body: String,
 }
@@ -84,8 +86,14 @@ impl PostRequest {
             Some(topic) => topic.slug.clone(),
             None => return Err(PostError::UnknownTopic(word.to_lowercase())),
         };
-        let mut request =
-            PostRequest { topic, areas: Vec::new(), pin: false, urgent: false, body: String::new() };
+        let mut request = PostRequest {
+            topic,
+            areas: Vec::new(),
+            pin: false,
+            urgent: false,
+            text_apart: false,
+            body: String::new(),
+        };
         loop {
             let before = rest;
             let Some(word) = next_word(&mut rest) else { break };
@@ -93,6 +101,7 @@ impl PostRequest {
                 "--" => break,
                 "pin" | "ghim" => request.pin = true,
                 "urgent" | "khan" => request.urgent = true,
+                "tach" | "tách" | "apart" => request.text_apart = true,
                 lower if lower.starts_with("area=") => {
                     request.areas.extend(parse_areas(&word["area=".len()..])?)
                 }

@@ -36,26 +36,45 @@ pub enum Media {
     #[default]
     None,
     /// One media message, or an album in order; the caption goes on the first item.
-    Items { items: Vec<MediaItem> },
+    Items {
+        items: Vec<MediaItem>,
+        /// The words are too long for a caption and the official chose to send them apart:
+        /// residents get the heading and words as a text message just before the items,
+        /// which then carry no caption.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        text_apart: bool,
+    },
     /// A location cannot carry a caption: residents get the heading and text as a message
     /// just before it.
     Location { latitude: f64, longitude: f64 },
 }
 
 impl Media {
-    /// Whether the words travel as the caption of the first item.
-    pub fn is_caption(&self) -> bool {
-        matches!(self, Media::Items { .. })
+    /// Media as a message or an album carries it, the words as its caption.
+    pub fn items(items: Vec<MediaItem>) -> Media {
+        Media::Items { items, text_apart: false }
     }
 
-    /// How many messages carry it (with the words): one per album item; a location comes
-    /// after a message with the heading.
+    /// Whether the words travel as the caption of the first item.
+    pub fn is_caption(&self) -> bool {
+        matches!(self, Media::Items { text_apart: false, .. })
+    }
+
+    /// Whether the heading and words travel as a text message of their own, just before the
+    /// media.
+    pub fn text_first(&self) -> bool {
+        matches!(self, Media::Location { .. } | Media::Items { text_apart: true, .. })
+    }
+
+    /// How many messages carry it (with the words): one per album item, and one more for
+    /// the text sent before a location or media whose words go apart.
     pub fn messages(&self) -> usize {
-        match self {
+        let items = match self {
             Media::None => 1,
-            Media::Items { items } => items.len(),
-            Media::Location { .. } => 2,
-        }
+            Media::Items { items, .. } => items.len(),
+            Media::Location { .. } => 1,
+        };
+        items + usize::from(self.text_first())
     }
 }
 
@@ -105,8 +124,8 @@ impl Content {
 
     /// What an official's message carries.
     pub fn from_message(message: &Message) -> Result<Content, ContentError> {
-        let item = |kind, file_id: &str, file_name: Option<&String>| Media::Items {
-            items: vec![MediaItem { kind, file_id: file_id.to_owned(), file_name: file_name.cloned() }],
+        let item = |kind, file_id: &str, file_name: Option<&String>| {
+            Media::items(vec![MediaItem { kind, file_id: file_id.to_owned(), file_name: file_name.cloned() }])
         };
         // An animation also arrives with a `document`: it is looked at first.
         let media = if let Some(sizes) = message.photo() {
@@ -143,7 +162,7 @@ impl Content {
         let mut items = Vec::new();
         let mut caption = None;
         for part in parts {
-            let Media::Items { items: mut more } = part.media else {
+            let Media::Items { items: mut more, .. } = part.media else {
                 return Err(ContentError::MixedAlbum);
             };
             items.append(&mut more);
@@ -158,12 +177,27 @@ impl Content {
             return Err(ContentError::MixedAlbum);
         }
         let (text, entities) = caption.unwrap_or_default();
-        Ok(Content { text, entities, media: Media::Items { items } })
+        Ok(Content { text, entities, media: Media::items(items) })
     }
 
     /// The same media with a typed text in place of its caption.
     pub fn with_text(self, text: String) -> Content {
         Content { text, entities: Vec::new(), media: self.media }
+    }
+
+    /// The same content with media's words sent apart, before the media, or with them as its
+    /// caption again (`apart == false`). Text and locations have no choice to make.
+    pub fn with_text_apart(mut self, apart: bool) -> Content {
+        if let Media::Items { text_apart, .. } = &mut self.media {
+            *text_apart = apart;
+        }
+        self
+    }
+
+    /// Whether the words are too long for a caption but would go as a text message apart.
+    pub fn could_go_apart(&self, catalog: &TopicCatalog) -> bool {
+        matches!(self.check(catalog), Err(ContentError::TooLong { caption: true, .. }))
+            && self.clone().with_text_apart(true).check(catalog).is_ok()
     }
 
     /// How many messages a chat receives: each counts against Telegram's limits.
@@ -311,7 +345,7 @@ mod tests {
     fn a_photo_is_its_largest_size_with_the_caption() {
         let content = photo("big", Some("Áp phích"));
         assert_eq!(content.text, "Áp phích");
-        let Media::Items { items } = &content.media else { panic!("{content:?}") };
+        let Media::Items { items, .. } = &content.media else { panic!("{content:?}") };
         assert_eq!((items[0].kind, items[0].file_id.as_str()), (MediaKind::Photo, "big"));
         assert!(content.is_caption());
     }
@@ -319,7 +353,7 @@ mod tests {
     #[test]
     fn a_document_keeps_its_name_and_a_location_needs_two_messages() {
         let content = document("pdf", "Ke-hoach-211.pdf");
-        let Media::Items { items } = &content.media else { panic!() };
+        let Media::Items { items, .. } = &content.media else { panic!() };
         assert_eq!(items[0].file_name.as_deref(), Some("Ke-hoach-211.pdf"));
         let location = Content::from_message(&message(json!({
             "location": {"latitude": 21.03, "longitude": 105.85}
@@ -345,7 +379,7 @@ mod tests {
             Content::album(vec![photo("a", None), photo("b", Some("Chiến dịch")), photo("c", Some("x"))])
                 .unwrap();
         assert_eq!(album.text, "Chiến dịch");
-        let Media::Items { items } = &album.media else { panic!() };
+        let Media::Items { items, .. } = &album.media else { panic!() };
         let ids: Vec<_> = items.iter().map(|item| item.file_id.as_str()).collect();
         assert_eq!(ids, ["a", "b", "c"]);
         assert_eq!(album.messages(), 3);
@@ -378,6 +412,30 @@ mod tests {
         assert!(Content::text("ă".repeat(caption_max + 1)).check(&catalog).is_ok());
         assert_eq!(Content::text("  ").check(&catalog), Err(ContentError::EmptyText));
         assert!(photo("p", None).check(&catalog).is_ok());
+    }
+
+    #[test]
+    fn words_too_long_for_a_caption_can_go_apart_as_one_more_message() {
+        let catalog = TopicCatalog::new(vec![topic()]);
+        let long = photo("p", Some(&"ă".repeat(max_text_len(&catalog, true) + 1)));
+        assert!(long.could_go_apart(&catalog));
+        assert!(!photo("p", Some("ngắn")).could_go_apart(&catalog), "a short caption stays a caption");
+        let apart = long.with_text_apart(true);
+        assert!(apart.check(&catalog).is_ok() && !apart.is_caption() && apart.media.text_first());
+        assert_eq!(apart.messages(), 2, "the words, then the photo");
+        assert!(!apart.could_go_apart(&catalog), "already apart");
+        let location =
+            Content { media: Media::Location { latitude: 1.0, longitude: 2.0 }, ..Content::text("") };
+        assert_eq!(location.clone().with_text_apart(true), location, "only media has the choice");
+        assert_eq!(Content::text("x").messages(), 1);
+    }
+
+    #[test]
+    fn media_stored_before_the_choice_existed_keeps_its_caption() {
+        let stored = r#"{"kind":"items","items":[{"kind":"photo","file_id":"P"}]}"#;
+        let media: Media = serde_json::from_str(stored).unwrap();
+        assert!(media.is_caption());
+        assert_eq!(serde_json::to_string(&media).unwrap(), stored, "written as before unless apart");
     }
 
     #[test]

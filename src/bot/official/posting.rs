@@ -111,7 +111,8 @@ pub(super) async fn content_for(
         (true, _) => content,
         (false, Media::None) => return Ok(Err(texts::two_texts(lang))),
         (false, _) => content.with_text(request.body.clone()),
-    };
+    }
+    .with_text_apart(request.text_apart);
     Ok(content.check(&ctx.topics).map(|()| content).map_err(|error| texts::content_error(lang, &error)))
 }
 

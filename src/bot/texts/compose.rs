@@ -23,6 +23,8 @@ pub struct FlowFacts<'a> {
 pub struct FlowOptions {
     pub pin: bool,
     pub urgent: bool,
+    /// Media's words go as a text message of their own, before it.
+    pub text_apart: bool,
     /// The local send time; `None`: as soon as it is confirmed.
     pub send_at: Option<String>,
 }
@@ -64,6 +66,9 @@ fn options_text(lang: Lang, options: &FlowOptions) -> String {
     }
     if options.urgent {
         parts.push(if vi { "⚠️ khẩn" } else { "⚠️ urgent" }.to_owned());
+    }
+    if options.text_apart {
+        parts.push(if vi { "✂️ chữ gửi thành tin riêng" } else { "✂️ words sent apart" }.to_owned());
     }
     parts.push(match (&options.send_at, vi) {
         (Some(at), true) => format!("🕒 gửi lúc {at}"),
@@ -277,6 +282,10 @@ pub fn button_pin(lang: Lang, on: bool) -> String {
 
 pub fn button_urgent(lang: Lang, on: bool) -> String {
     ticked(if lang == Lang::Vi { "⚠️ Khẩn" } else { "⚠️ Urgent" }, on)
+}
+
+pub fn button_text_apart(lang: Lang, on: bool) -> String {
+    ticked(if lang == Lang::Vi { "✂️ Tách chữ thành tin riêng" } else { "✂️ Send the words apart" }, on)
 }
 
 /// `at`: the chosen local send time, if any.

@@ -9,7 +9,7 @@ pub fn content_kind(lang: Lang, media: &Media) -> Option<String> {
     match media {
         Media::None => None,
         Media::Location { .. } => Some(if vi { "📍 vị trí" } else { "📍 location" }.to_owned()),
-        Media::Items { items } => match items.as_slice() {
+        Media::Items { items, .. } => match items.as_slice() {
             [] => None,
             [item] => Some(one_item(lang, item.kind, item.file_name.as_deref())),
             [first, ..] => {
@@ -87,13 +87,16 @@ pub fn content_error(lang: Lang, error: &ContentError) -> String {
         }
         (ContentError::EmptyText, true) => "Tin không có nội dung.".to_owned(),
         (ContentError::EmptyText, false) => "The message has no content.".to_owned(),
-        (ContentError::TooLong { length, max, caption: true }, true) => format!(
-            "Chú thích dài {length} ký tự, quá giới hạn {max} ký tự của chú thích ảnh/tệp trên Telegram (đã trừ tiêu đề). \
-             Hãy rút gọn chú thích, hoặc gửi nội dung dài thành một tin văn bản riêng."
-        ),
-        (ContentError::TooLong { length, max, caption: true }, false) => format!(
-            "The caption is {length} characters long, over the {max} Telegram allows under media (after the heading). \
-             Shorten it, or send the long text as a separate text announcement."
+        (ContentError::TooLong { length, max, caption: true }, _) => format!(
+            "{} {}",
+            caption_too_long(lang, *length, *max),
+            if vi {
+                "Hãy rút gọn chú thích, hoặc gửi chữ thành một tin riêng ngay trước ảnh/tệp: \
+                 bấm «✂️ Tách chữ thành tin riêng» ở bước tuỳ chọn, hoặc thêm tach vào lệnh (/post rac tach)."
+            } else {
+                "Shorten it, or send the words as a message of their own just before the media: \
+                 tap «✂️ Send the words apart» at the options step, or add apart to the command (/post waste apart)."
+            }
         ),
         (ContentError::TooLong { length, max, caption: false }, true) => {
             format!(
@@ -109,6 +112,32 @@ pub fn content_error(lang: Lang, error: &ContentError) -> String {
         ContentError::Unsupported => format!("{problem} {nothing}\n{supported}"),
         _ => format!("{problem} {nothing}"),
     }
+}
+
+fn caption_too_long(lang: Lang, length: usize, max: usize) -> String {
+    match lang {
+        Lang::Vi => format!(
+            "Chú thích dài {length} ký tự, quá giới hạn {max} ký tự của chú thích ảnh/tệp trên Telegram (đã trừ tiêu đề)."
+        ),
+        Lang::En => format!(
+            "The caption is {length} characters long, over the {max} Telegram allows under media (after the heading)."
+        ),
+    }
+}
+
+/// A flow started for media whose caption is too long: the words can go apart.
+pub fn caption_too_long_in_flow(lang: Lang, length: usize, max: usize) -> String {
+    let choice = match lang {
+        Lang::Vi => {
+            "Ở bước tuỳ chọn, bấm «✂️ Tách chữ thành tin riêng» để gửi chữ thành một tin ngay trước ảnh/tệp, \
+                     hoặc Huỷ rồi gửi lại với chú thích ngắn hơn."
+        }
+        Lang::En => {
+            "At the options step, tap «✂️ Send the words apart» to send them as a message just before the media, \
+                     or Cancel and send it again with a shorter caption."
+        }
+    };
+    format!("{} {choice}", caption_too_long(lang, length, max))
 }
 
 /// `/post` replied to a text message and also typed a text.

@@ -9,10 +9,12 @@ use crate::domain::{AreaCode, Lang, PostError, TopicCatalog};
 
 const POST_FORM_VI: &str = "Cách viết: /post <chủ đề> [area=5,7] [ghim] [khan] <nội dung>\n\
      Ví dụ: /post rac area=5 ghim Từ 1/6, thu gom rác 18:00–20:00 thứ Hai, Tư, Sáu.\n\
-     Dùng -- trước nội dung nếu nội dung bắt đầu bằng ghim, khan, pin, urgent hoặc có dấu =.";
+     Với ảnh/tệp có chú thích quá dài, thêm tach để gửi chữ thành tin riêng ngay trước ảnh.\n\
+     Dùng -- trước nội dung nếu nội dung bắt đầu bằng ghim, khan, tach, pin, urgent, apart hoặc có dấu =.";
 const POST_FORM_EN: &str = "Form: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] <text>\n\
      Example: /post rac area=5 ghim From 1 June, waste is collected 18:00–20:00 Mon, Wed, Fri.\n\
-     Put -- before the text if it starts with ghim, khan, pin, urgent or contains =.";
+     With media whose caption is too long, add apart to send the words as a message just before it.\n\
+     Put -- before the text if it starts with ghim, khan, tach, pin, urgent, apart or contains =.";
 
 fn post_form(lang: Lang) -> &'static str {
     match lang {

@@ -18,6 +18,8 @@ pub enum Action {
     AreasChosen,
     TogglePin,
     ToggleUrgent,
+    /// Media's words, too long for a caption, go as a text message of their own.
+    ToggleTextApart,
     /// Opens the send-time choices.
     ChooseTime,
     QuickTime(QuickTime),
@@ -36,9 +38,11 @@ impl Action {
             Action::Back => step.back().is_some(),
             Action::Topic(_) => step == Step::Topic,
             Action::WholeWard | Action::ToggleArea(_) | Action::AreasChosen => step == Step::Audience,
-            Action::TogglePin | Action::ToggleUrgent | Action::ChooseTime | Action::Preview => {
-                step == Step::Options
-            }
+            Action::TogglePin
+            | Action::ToggleUrgent
+            | Action::ToggleTextApart
+            | Action::ChooseTime
+            | Action::Preview => step == Step::Options,
             Action::QuickTime(_) | Action::TypeTime => step == Step::When,
         }
     }
@@ -72,6 +76,7 @@ impl Tap {
             Action::AreasChosen => "areas".into(),
             Action::TogglePin => "pin".into(),
             Action::ToggleUrgent => "urgent".into(),
+            Action::ToggleTextApart => "apart".into(),
             Action::ChooseTime => "when".into(),
             Action::QuickTime(choice) => format!("q:{}", quick_code(*choice)),
             Action::TypeTime => "type".into(),
@@ -97,6 +102,7 @@ impl Tap {
                 "areas" => Action::AreasChosen,
                 "pin" => Action::TogglePin,
                 "urgent" => Action::ToggleUrgent,
+                "apart" => Action::ToggleTextApart,
                 "when" => Action::ChooseTime,
                 "type" => Action::TypeTime,
                 "view" => Action::Preview,

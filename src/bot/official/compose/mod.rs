@@ -29,7 +29,7 @@ use super::{
 };
 use crate::{
     bot::{Context, Outgoing, Reply, one, texts},
-    domain::{Content, FlowStatus, Lang, PostRequest, Step, parse_send_time},
+    domain::{Content, ContentError, FlowStatus, Lang, PostRequest, Step, parse_send_time},
     error::Result,
     store::Flow,
 };
@@ -38,11 +38,16 @@ use crate::{
 const FLOW_LIFETIME: Duration = DRAFT_LIFETIME;
 
 /// Starts the flow for `content`, replacing any open one, or fills the flow that `/post` alone
-/// opened. Content Telegram would refuse gets the reason instead, and no flow.
+/// opened. Content Telegram would refuse gets the reason instead, and no flow; a caption too
+/// long for Telegram starts it with the reason, since its words can still go apart («✂️»).
 pub async fn start(official: &Official, content: Content, ctx: &Context) -> Result<Vec<Outgoing>> {
-    if let Err(error) = content.check(&ctx.topics) {
-        return Ok(one(texts::content_error(official.lang, &error)));
-    }
+    let notice = match content.check(&ctx.topics) {
+        Ok(()) => None,
+        Err(ContentError::TooLong { length, max, .. }) if content.could_go_apart(&ctx.topics) => {
+            Some(texts::caption_too_long_in_flow(official.lang, length, max))
+        }
+        Err(error) => return Ok(one(texts::content_error(official.lang, &error))),
+    };
     let now = ctx.clock.now();
     let expires_at = now + FLOW_LIFETIME;
     let waiting = ctx.store.open_flow(official.user, now).await?.filter(|flow| flow.step == Step::Content);
@@ -60,7 +65,7 @@ pub async fn start(official: &Official, content: Content, ctx: &Context) -> Resu
         }
         None => ctx.store.start_flow(official.user, Step::Topic, &content, expires_at, now).await?,
     };
-    Ok(one(view::show(&flow, official.lang, None, ctx).await?))
+    Ok(one(view::show(&flow, official.lang, notice.as_deref(), ctx).await?))
 }
 
 /// `/post` alone. Replying to a message, that message is the content; otherwise Loa asks for
@@ -206,6 +211,8 @@ fn request_of(flow: &Flow) -> Option<PostRequest> {
         areas: flow.areas.clone(),
         pin: flow.pin,
         urgent: flow.urgent,
+        // The flow sets it on its content, with the ✂️ button.
+        text_apart: false,
         body: String::new(),
     })
 }

@@ -57,6 +57,11 @@ pub async fn apply(official: &Official, flow: &mut Flow, action: Action, ctx: &C
             flow.urgent = !flow.urgent;
             None
         }
+        Action::ToggleTextApart => {
+            let apart = !flow.content.media.text_first();
+            flow.content = flow.content.clone().with_text_apart(apart);
+            None
+        }
         Action::ChooseTime => {
             flow.step = Step::When;
             None
@@ -153,6 +158,10 @@ async fn preview(official: &Official, flow: &mut Flow, ctx: &Context) -> Result<
     }
     if let Some(refusal) = quiet_refusal(flow.send_at, flow.urgent, lang, ctx) {
         return refused(refusal);
+    }
+    // Words too long for a caption are refused here, until they go apart or the flow is cancelled.
+    if let Err(error) = flow.content.check(&ctx.topics) {
+        return refused(texts::content_error(lang, &error));
     }
     let Some(request) = request_of(flow) else { return Ok(Outcome::Show { notice: None }) };
     match posting::prepare_preview(official, request, flow.content.clone(), flow.send_at, ctx).await? {

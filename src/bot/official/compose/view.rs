@@ -10,7 +10,7 @@ use super::{
 };
 use crate::{
     bot::{Context, Reply, texts},
-    domain::{AreaCode, Lang, QuickTime, Step, TopicCatalog},
+    domain::{AreaCode, Content, Lang, Media, QuickTime, Step, TopicCatalog},
     error::Result,
     store::Flow,
 };
@@ -22,7 +22,7 @@ pub async fn show(flow: &Flow, lang: Lang, notice: Option<&str>, ctx: &Context) 
     let mut rows = match flow.step {
         Step::Topic => topic_rows(flow, lang, &ctx.topics),
         Step::Audience => audience_rows(flow, lang, &reach(flow, ctx).await?),
-        Step::Options => option_rows(flow, lang, ctx.timezone),
+        Step::Options => option_rows(flow, lang, ctx),
         Step::When => time_rows(flow, lang, ctx.clock.now(), ctx.timezone),
         Step::Content | Step::TypedTime => Vec::new(),
         // The preview's own message carries its buttons.
@@ -42,6 +42,7 @@ fn text_of(flow: &Flow, lang: Lang, notice: Option<&str>, ctx: &Context) -> Stri
         options: chosen.then(|| texts::FlowOptions {
             pin: flow.pin,
             urgent: flow.urgent,
+            text_apart: text_apart(&flow.content),
             send_at: flow.send_at.map(|at| texts::local(at, ctx.timezone)),
         }),
     };
@@ -113,16 +114,28 @@ fn audience_rows(flow: &Flow, lang: Lang, reach: &Reach) -> Vec<Vec<InlineKeyboa
     rows
 }
 
-fn option_rows(flow: &Flow, lang: Lang, zone: Tz) -> Vec<Vec<InlineKeyboardButton>> {
-    let at = flow.send_at.map(|at| texts::local(at, zone));
-    vec![
+fn option_rows(flow: &Flow, lang: Lang, ctx: &Context) -> Vec<Vec<InlineKeyboardButton>> {
+    let at = flow.send_at.map(|at| texts::local(at, ctx.timezone));
+    let mut rows = vec![
         vec![
             button(texts::button_pin(lang, flow.pin), flow.id, flow.step, Action::TogglePin),
             button(texts::button_urgent(lang, flow.urgent), flow.id, flow.step, Action::ToggleUrgent),
         ],
         vec![button(texts::button_when(lang, at.as_deref()), flow.id, flow.step, Action::ChooseTime)],
-        vec![button(texts::button_preview(lang), flow.id, flow.step, Action::Preview)],
-    ]
+    ];
+    // Offered only when the words are too long for a caption: otherwise one message is better.
+    let apart = text_apart(&flow.content);
+    if apart || flow.content.could_go_apart(&ctx.topics) {
+        let label = texts::button_text_apart(lang, apart);
+        rows.push(vec![button(label, flow.id, flow.step, Action::ToggleTextApart)]);
+    }
+    rows.push(vec![button(texts::button_preview(lang), flow.id, flow.step, Action::Preview)]);
+    rows
+}
+
+/// Whether media's words go apart, as a text message before it (a location's always do).
+fn text_apart(content: &Content) -> bool {
+    matches!(content.media, Media::Items { text_apart: true, .. })
 }
 
 fn time_rows(flow: &Flow, lang: Lang, now: DateTime<Utc>, zone: Tz) -> Vec<Vec<InlineKeyboardButton>> {
