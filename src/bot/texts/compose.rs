@@ -6,8 +6,8 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::{areas_text, gist_with_kind, local, schedule::gist, time_error};
-use crate::domain::{AreaCode, FlowStatus, Lang, Media, QuickTime, QuietHours, SendTimeError, Step};
+use super::{areas_text, gist_with_kind, local, time_error};
+use crate::domain::{AreaCode, FlowStatus, Lang, Media, QuickTime, QuietHours, SendTimeError, Step, gist};
 
 /// What the flow message says has been chosen so far.
 pub struct FlowFacts<'a> {
