@@ -5,6 +5,7 @@
 mod support;
 
 use chrono::Duration;
+use loa::clock::Clock;
 use serde_json::Value;
 use support::{
     fake_telegram::SentMessage,
@@ -223,5 +224,27 @@ async fn urgent_announcements_ask_by_default_and_reach_counts_members_less_the_b
     })
     .await;
     assert_eq!(app.telegram.calls_to("getChatMemberCount").len(), 3, "asked once a day per group");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_reminder_that_asks_for_taps_carries_the_button_at_each_fire() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let now = app.clock.now().with_timezone(&chrono_tz::Asia::Ho_Chi_Minh);
+    let at = now + Duration::minutes(10);
+    let command = format!("/remind {}@{} rac area=7 ack=1h Đổ rác đúng giờ", "daily", at.format("%H:%M"));
+    let saved = app.official_says(ADMIN_ID, &command, 1).await.remove(0);
+    assert!(saved.text.contains("#1"), "{}", saved.text);
+    app.clock.advance(Duration::minutes(10));
+    app.eventually("the fire is delivered", || async { !announcements(&app, AREA7).is_empty() }).await;
+    outbox_drained(&app).await;
+    assert!(announcements(&app, AREA7)[0].reply_markup.is_some());
+    let within: i64 = sqlx::query_scalar("SELECT ack_due_at - sent_at FROM deliveries WHERE chat_id = ?1")
+        .bind(AREA7)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    assert_eq!(within, 3_600_000, "the reminder's own time to tap");
     app.stop().await;
 }
