@@ -76,13 +76,10 @@ use std::{
 
 use chrono::Utc;
 use common::{
-    PeakRss, count, cpu_time, loa_command, mb, median, percentile, read_only, runs_from_env, runtime, stop,
-    tail, wait_until,
+    PeakRss, count, cpu_time, group_title, loa_command, mb, median, percentile, read_only, runs_from_env,
+    runtime, stop, subscribe_groups, tail, wait_until,
 };
-use loa::{
-    domain::TopicSelection,
-    store::{ChatInfo, ChatKind, Store},
-};
+use loa::store::Store;
 use serde_json::Value;
 use sqlx::SqlitePool;
 use support::{
@@ -443,19 +440,6 @@ async fn seed(database_url: &str, load: Load, groups: &[i64]) -> Result<(), Stri
     Ok(())
 }
 
-/// Records the groups and their subscriptions, as if each group's admin had sent
-/// `/subscribe waste`, through the library's own calls.
-async fn subscribe_groups(store: &Store, groups: &[i64]) -> Result<(), String> {
-    let now = Utc::now();
-    let waste = TopicSelection::Some(vec!["waste".into()]);
-    for (number, &id) in groups.iter().enumerate() {
-        let chat = ChatInfo { id, kind: ChatKind::Group, title: group_title(number) };
-        store.touch_chat(&chat, now).await.map_err(|e| format!("seed chat {id}: {e}"))?;
-        store.subscribe(id, &waste, now).await.map_err(|e| format!("seed subscription {id}: {e}"))?;
-    }
-    Ok(())
-}
-
 /// A broadcast confirmed for tomorrow, with BACKLOG_DELIVERIES pending deliveries due then to
 /// chats Loa does not know. Seeded before the measured broadcast exists, it has the lower id.
 /// The rows are written as Loa's own confirmation writes a delivery due later: parked.
@@ -488,10 +472,6 @@ async fn add_future_backlog(store: &Store) -> Result<(), String> {
     .await
     .map_err(error)?;
     tx.commit().await.map_err(error)
-}
-
-fn group_title(number: usize) -> String {
-    format!("Tổ dân phố {}", number + 1)
 }
 
 fn spawn_loa(

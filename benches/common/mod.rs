@@ -13,6 +13,12 @@ use std::{path::Path, process::Stdio, str::FromStr, time::Duration};
 use sqlx::sqlite::{SqliteConnectOptions, SqlitePool, SqlitePoolOptions};
 use tokio::process::{Child, Command};
 
+use chrono::Utc;
+use loa::{
+    domain::TopicSelection,
+    store::{ChatInfo, ChatKind, Store},
+};
+
 use crate::support::fake_telegram::TOKEN;
 
 /// For loa to stop after SIGTERM.
@@ -203,4 +209,21 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("a tokio runtime")
+}
+
+/// Records the groups and their subscriptions, as if each group's admin had sent
+/// `/subscribe waste`, through the library's own calls.
+pub async fn subscribe_groups(store: &Store, groups: &[i64]) -> Result<(), String> {
+    let now = Utc::now();
+    let waste = TopicSelection::Some(vec!["waste".into()]);
+    for (number, &id) in groups.iter().enumerate() {
+        let chat = ChatInfo { id, kind: ChatKind::Group, title: group_title(number) };
+        store.touch_chat(&chat, now).await.map_err(|e| format!("seed chat {id}: {e}"))?;
+        store.subscribe(id, &waste, now).await.map_err(|e| format!("seed subscription {id}: {e}"))?;
+    }
+    Ok(())
+}
+
+pub fn group_title(number: usize) -> String {
+    format!("Tổ dân phố {}", number + 1)
 }

@@ -278,8 +278,8 @@ impl FakeTelegram {
         self.state().scripts.entry((method.to_owned(), chat_id)).or_default().push_back(reply);
     }
 
-    /// Makes every send answer 429 whenever Telegram's limits would; an album
-    /// of k counts as k messages.
+    /// Makes every send (and edit of a message's text or buttons) answer 429 whenever
+    /// Telegram's limits would; an album of k counts as k messages.
     pub fn enforce_limits(&self, limits: Limits) {
         self.state().limiter = Some(Limiter::new(limits));
     }

@@ -87,6 +87,10 @@ impl State {
         let (Some(chat_id), Some(message_id)) = (chat_id(body), message_id(body)) else {
             return Answer::error(400, "Bad Request: message to edit not found");
         };
+        // Telegram counts edits against a chat's limits as it counts messages.
+        if let Err(refusal) = self.admit(chat_id, 1) {
+            return refusal;
+        }
         let known = self.current(chat_id, message_id).cloned();
         let mut edited =
             known.clone().unwrap_or(SentMessage { chat_id, message_id, ..SentMessage::default() });
