@@ -12,10 +12,10 @@ use crate::{
 pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
     CommandHelp {
         command: "post",
-        vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [ghim] [khan] <nội dung> (/dang); \
-             gửi ảnh, tệp, album rồi trả lời tin đó bằng /post <chủ đề>",
-        en: "Draft an announcement: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] <text> (/dang); \
-             send a photo, file or album, then reply to it with /post <topic>",
+        vi: "Soạn thông báo: /post <chủ đề> [area=5,7] [ghim] [khan] [ack=2h,remind] <nội dung> (/dang); \
+             ack: người dân bấm «✅ Đã nhận»; gửi ảnh, tệp, album rồi trả lời tin đó bằng /post <chủ đề>",
+        en: "Draft an announcement: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] [ack=2h,remind] <text> (/dang); \
+             ack: residents tap «✅ Got it»; send a photo, file or album, then reply to it with /post <topic>",
     },
     CommandHelp {
         command: "at",
