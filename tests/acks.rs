@@ -108,6 +108,13 @@ async fn each_person_counts_once_per_chat_and_the_button_shows_the_count_edited_
     .await;
     assert_eq!(button_label(&app, &in_area7), "✅ Đã nhận (1)");
 
+    // An edit without buttons would take them off: /edit gives the button again, count and all.
+    app.official_says(ADMIN_ID, "/edit 1 Họp tổ dân phố 20:00 tối nay", 1).await;
+    outbox_drained(&app).await;
+    let edit =
+        app.telegram.calls_to("editMessageText").into_iter().rfind(|c| c.body["chat_id"] == AREA5).unwrap();
+    assert_eq!(edit.body["reply_markup"]["inline_keyboard"][0][0]["text"], "✅ Đã nhận (4)");
+
     app.official_says(ADMIN_ID, "/recall 1", 1).await;
     outbox_drained(&app).await;
     assert!(tap(&app, &in_area7, 1005).await.contains("thu hồi"));
