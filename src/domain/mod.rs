@@ -4,6 +4,7 @@ mod announcement;
 mod area;
 mod compose;
 mod content;
+mod desk;
 mod fold;
 mod lang;
 mod local_time;
@@ -18,6 +19,9 @@ pub use area::{AreaArg, AreaCode, AreaError};
 pub use compose::{FlowStatus, QuickTime, SendTimeError, Step, parse_send_time};
 pub use content::{
     Content, ContentError, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered, max_text_len, render,
+};
+pub use desk::{
+    Category, DAILY_TICKETS, MAX_REPORT_LEN, MAX_VIDEO_BYTES, Piece, PieceError, ReportStep, TicketStatus,
 };
 pub use fold::fold;
 pub use lang::Lang;
