@@ -14,15 +14,18 @@ const FORGET: &str = "fg:";
 /// A tap on one of the desk's buttons.
 #[derive(Debug, Clone, PartialEq)]
 pub enum DeskTap {
+    /// «Phản ánh» under `/start`.
+    NewReport,
     Report(ReportTap),
-    Status { ticket: i64, status: TicketStatus },
+    Status {
+        ticket: i64,
+        status: TicketStatus,
+    },
     Forget(bool),
 }
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum ReportTap {
-    /// «Phản ánh» under `/start`.
-    New,
     Continue,
     /// `None`: «Không rõ / khác».
     Area(Option<AreaCode>),
@@ -32,10 +35,10 @@ pub enum ReportTap {
 }
 
 impl ReportTap {
-    /// The step at which the button is shown; `None` for those shown at any step.
+    /// The step at which the button is shown; `None` for «Huỷ», shown at every step.
     pub fn step(&self) -> Option<ReportStep> {
         match self {
-            ReportTap::New | ReportTap::Cancel => None,
+            ReportTap::Cancel => None,
             ReportTap::Continue => Some(ReportStep::Content),
             ReportTap::Area(_) => Some(ReportStep::Area),
             ReportTap::Category(_) => Some(ReportStep::Category),
@@ -54,10 +57,10 @@ pub fn is_desk_button(query: &CallbackQuery) -> bool {
 impl DeskTap {
     pub fn data(&self) -> String {
         match self {
+            DeskTap::NewReport => format!("{REPORT}new"),
             DeskTap::Report(tap) => format!(
                 "{REPORT}{}",
                 match tap {
-                    ReportTap::New => "new".to_owned(),
                     ReportTap::Continue => "next".to_owned(),
                     ReportTap::Area(area) => format!("a:{}", area.as_ref().map_or("", AreaCode::as_str)),
                     ReportTap::Category(category) => format!("c:{}", category.as_str()),
@@ -72,13 +75,15 @@ impl DeskTap {
 
     pub fn parse(data: &str) -> Option<DeskTap> {
         if let Some(report) = data.strip_prefix(REPORT) {
+            if report == "new" {
+                return Some(DeskTap::NewReport);
+            }
             let tap = match report.split_once(':') {
                 Some(("a", "")) => ReportTap::Area(None),
                 Some(("a", area)) => ReportTap::Area(Some(AreaCode::parse(area).ok()?)),
                 Some(("c", category)) => ReportTap::Category(Category::parse(category)?),
                 Some(_) => return None,
                 None => match report {
-                    "new" => ReportTap::New,
                     "next" => ReportTap::Continue,
                     "y" => ReportTap::Consent(true),
                     "n" => ReportTap::Consent(false),
@@ -124,7 +129,7 @@ mod tests {
     fn every_button_fits_telegram_and_reads_back() {
         let longest_area = AreaCode::parse(&"X".repeat(AreaCode::MAX_LEN)).unwrap();
         let mut taps = vec![
-            DeskTap::Report(ReportTap::New),
+            DeskTap::NewReport,
             DeskTap::Report(ReportTap::Continue),
             DeskTap::Report(ReportTap::Area(None)),
             DeskTap::Report(ReportTap::Area(Some(longest_area))),

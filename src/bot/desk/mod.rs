@@ -23,7 +23,7 @@ use teloxide::{
 };
 
 pub use buttons::is_desk_button;
-use buttons::{DeskTap, ReportTap, report_button};
+use buttons::{DeskTap, button};
 pub use watch::watch;
 
 use super::{Context, Outgoing, ResidentCommand, one, texts};
@@ -38,7 +38,7 @@ const LISTED: u32 = 30;
 
 /// The button under `/start` in private that opens a report.
 pub fn start_keyboard(lang: Lang) -> InlineKeyboardMarkup {
-    InlineKeyboardMarkup::new([[report_button(texts::report_button(lang), ReportTap::New)]])
+    InlineKeyboardMarkup::new([[button(texts::report_button(lang), DeskTap::NewReport)]])
 }
 
 /// `/phananh`, `/tickets` and `/xoadulieu`, which work in private only.
@@ -187,6 +187,7 @@ async fn act(
         }
         // A report's and the erasure's buttons are in the resident's own private chat.
         _ if chat != ChatId::from(query.from.id) => Ok((None, Vec::new())),
+        DeskTap::NewReport => Ok((None, report::start(query.from.id, lang, ctx).await?)),
         DeskTap::Report(tap) => report::tap(&query.from, tap, message.id(), lang, ctx).await,
         DeskTap::Forget(yes) => privacy::answer(query.from.id, yes, message.id(), lang, ctx).await,
     }

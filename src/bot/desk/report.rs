@@ -86,9 +86,6 @@ pub async fn tap(
     ctx: &Arc<Context>,
 ) -> Result<(Option<String>, Vec<Outgoing>)> {
     let resident = user.id;
-    if tap == ReportTap::New {
-        return Ok((None, start(resident, lang, ctx).await?));
-    }
     let Some(mut draft) = ctx.store.ticket_draft(resident).await? else {
         return Ok((Some(texts::report_over(lang)), Vec::new()));
     };
@@ -97,7 +94,6 @@ pub async fn tap(
     }
     let edit = |reply: Reply| vec![Outgoing::Edit { message_id: message, reply }];
     match tap {
-        ReportTap::New => unreachable!("answered above"),
         ReportTap::Cancel => {
             ctx.store.drop_ticket_draft(resident).await?;
             return Ok((None, edit(texts::report_cancelled(lang).into())));
