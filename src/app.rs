@@ -77,6 +77,7 @@ pub async fn run(
         outbox: outbox.clone(),
         changed: schedule.clone(),
         keep_deliveries: settings.keep_deliveries,
+        keep_tickets: settings.desk.keep_tickets,
     };
     let background = Background::spawn(replies.clone(), worker, scheduler, &health, &shutdown);
 
@@ -91,10 +92,16 @@ pub async fn run(
         replies,
         albums: Default::default(),
         quiet_hours: settings.quiet_hours,
+        ward_name: settings.ward_name.clone(),
+        desk: settings.desk,
     });
+    let desk_watch = AbortOnDropHandle::new(tokio::spawn(bot::watch_desk(context.clone(), shutdown.clone())));
     let dispatched = dispatch(bot, context, &shutdown).await;
     // The dispatcher also stops on its own (a fatal polling error): the rest must stop too.
     shutdown.cancel();
+    if desk_watch.await.is_err() {
+        tracing::error!("the desk's watch stopped unexpectedly");
+    }
     let stopped = background.stop().await;
     dispatched.and(stopped)?;
     tracing::info!("stopped");

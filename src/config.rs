@@ -8,7 +8,7 @@ use std::{fmt, time::Duration};
 
 use chrono_tz::Tz;
 use clap::Args;
-use teloxide::types::UserId;
+use teloxide::types::{ChatId, UserId};
 
 use crate::domain::{Lang, QuietHours, parse_duration};
 
@@ -75,6 +75,24 @@ pub struct RawSettings {
     /// then its author is told (e.g. 30m, 2h). An announcement's own ack=30m overrides it.
     #[arg(long = "ack-within", env = "LOA_ACK_WITHIN", default_value = "2h")]
     pub ack_within: String,
+    /// The ward's name as residents know it, e.g. "Phường Sài Đồng": in /start, the group
+    /// greeting and the signature of the desk's answers. Unset: "phường" / "the ward".
+    #[arg(long = "ward-name", env = "LOA_WARD_NAME", default_value = "")]
+    pub ward_name: String,
+
+    /// Chat id of the officials' group that receives residents' reports (the bot must be in
+    /// it). Unset: every admin official receives them in private.
+    #[arg(long = "desk-chat", env = "LOA_DESK_CHAT")]
+    pub desk_chat: Option<String>,
+
+    /// A report nobody took on («Tiếp nhận») within this long is reminded to the desk, once.
+    #[arg(long = "desk-ack-within", env = "LOA_DESK_ACK_WITHIN", default_value = "8h")]
+    pub desk_ack_within: String,
+
+    /// Days that reports' personal data (name, username, photo, location) is kept; then it is
+    /// erased and the report kept as anonymous statistics.
+    #[arg(long = "keep-tickets", env = "LOA_KEEP_TICKETS", default_value = "365")]
+    pub keep_tickets: String,
 }
 
 /// Validated settings.
@@ -93,6 +111,18 @@ pub struct Settings {
     pub catchup: chrono::Duration,
     pub keep_deliveries: chrono::Duration,
     pub ack_within: chrono::Duration,
+    /// `None`: "phường" / "the ward".
+    pub ward_name: Option<String>,
+    pub desk: DeskSettings,
+}
+
+/// Where residents' reports go and how long they are kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DeskSettings {
+    /// `None`: every admin official, in private.
+    pub chat: Option<ChatId>,
+    pub ack_within: chrono::Duration,
+    pub keep_tickets: chrono::Duration,
 }
 
 /// Telegram's sending limits, as the delivery worker keeps them.
@@ -150,6 +180,8 @@ impl fmt::Debug for Settings {
             .field("catchup", &self.catchup)
             .field("keep_deliveries", &self.keep_deliveries)
             .field("ack_within", &self.ack_within)
+            .field("ward_name", &self.ward_name)
+            .field("desk", &self.desk)
             .finish()
     }
 }
@@ -209,6 +241,21 @@ impl RawSettings {
                     problem: format!("{:?} is not a positive duration", self.ack_within),
                     expected: "a duration such as 30m or 2h",
                 })?,
+            ward_name: Some(self.ward_name.trim().to_owned()).filter(|name| !name.is_empty()),
+            desk: DeskSettings {
+                chat: parse_desk_chat(self.desk_chat.as_deref())?,
+                ack_within: parse_duration(&self.desk_ack_within)
+                    .ok()
+                    .filter(|within| *within > chrono::Duration::zero())
+                    .ok_or_else(|| SettingError {
+                        variable: "LOA_DESK_ACK_WITHIN",
+                        problem: format!("{:?} is not a duration", self.desk_ack_within),
+                        expected: "a duration such as 8h or 90m",
+                    })?,
+                keep_tickets: chrono::Duration::days(
+                    positive("LOA_KEEP_TICKETS", &self.keep_tickets)?.into(),
+                ),
+            },
         })
     }
 }
@@ -264,6 +311,16 @@ fn positive(variable: &'static str, value: &str) -> Result<u32, SettingError> {
     })
 }
 
+/// A chat id, as Telegram gives a group's (negative); unset or empty means no desk group.
+fn parse_desk_chat(chat: Option<&str>) -> Result<Option<ChatId>, SettingError> {
+    let Some(chat) = chat.map(str::trim).filter(|chat| !chat.is_empty()) else { return Ok(None) };
+    chat.parse::<i64>().ok().filter(|id| *id != 0).map(|id| Some(ChatId(id))).ok_or_else(|| SettingError {
+        variable: "LOA_DESK_CHAT",
+        problem: format!("{chat:?} is not a chat id"),
+        expected: "the officials' group's numeric chat id, such as -1001234567890",
+    })
+}
+
 fn parse_admins(list: &str) -> Result<Vec<UserId>, SettingError> {
     list.split(',')
         .map(str::trim)
@@ -298,6 +355,10 @@ mod tests {
             catchup: "30m".into(),
             keep_deliveries: "400".into(),
             ack_within: "2h".into(),
+            ward_name: String::new(),
+            desk_chat: None,
+            desk_ack_within: "8h".into(),
+            keep_tickets: "365".into(),
         }
     }
 
@@ -310,6 +371,12 @@ mod tests {
         assert!(settings.admins.is_empty());
         assert_eq!(settings.quiet_hours.map(|q| q.to_string()).as_deref(), Some("22:00-06:00"));
         assert_eq!(settings.catchup, chrono::Duration::minutes(30));
+        assert_eq!(settings.ward_name, None);
+        assert_eq!(settings.desk.chat, None);
+        assert_eq!(settings.desk.ack_within, chrono::Duration::hours(8));
+        assert_eq!(settings.desk.keep_tickets, chrono::Duration::days(365));
+        let desk = RawSettings { desk_chat: Some(" -100123 ".into()), ..raw() }.validate().unwrap();
+        assert_eq!(desk.desk.chat, Some(ChatId(-100123)));
         let off = RawSettings { quiet_hours: "off".into(), ..raw() }.validate().unwrap();
         assert_eq!(off.quiet_hours, None);
     }
@@ -349,6 +416,9 @@ mod tests {
             (RawSettings { catchup: "soon".into(), ..raw() }, "LOA_CATCHUP"),
             (RawSettings { keep_deliveries: "0".into(), ..raw() }, "LOA_KEEP_DELIVERIES"),
             (RawSettings { ack_within: "0".into(), ..raw() }, "LOA_ACK_WITHIN"),
+            (RawSettings { desk_chat: Some("officials".into()), ..raw() }, "LOA_DESK_CHAT"),
+            (RawSettings { desk_ack_within: "0".into(), ..raw() }, "LOA_DESK_ACK_WITHIN"),
+            (RawSettings { keep_tickets: "0".into(), ..raw() }, "LOA_KEEP_TICKETS"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

@@ -28,6 +28,8 @@ const LATE_AFTER: Duration = Duration::minutes(1);
 const BATCH: u32 = 250;
 /// An official's message stays usable for `/post` replying to it this long.
 const INBOX_KEPT: Duration = Duration::days(1);
+/// A report left unfinished this long is forgotten, with the photo and location it may hold.
+const TICKET_DRAFTS_KEPT: Duration = Duration::days(1);
 /// A flow that is over is kept this long, so that its old buttons can still say what became of
 /// it; later they say it expired.
 const FLOWS_KEPT: Duration = Duration::days(1);
@@ -43,6 +45,8 @@ pub struct Scheduler {
     pub changed: ScheduleSignal,
     /// Deliveries older than this are folded into per-broadcast totals.
     pub keep_deliveries: Duration,
+    /// Tickets' personal data older than this is erased.
+    pub keep_tickets: Duration,
 }
 
 /// Tells the scheduler that reminders changed. Cheap to clone.
@@ -128,7 +132,8 @@ impl Scheduler {
     }
 
     /// Catches up at start-up, then fires each reminder at its moment until `shutdown`; also
-    /// purges expired drafts every minute and folds old deliveries every hour. Supervised: a failed tick is retried with backoff,
+    /// purges expired drafts every minute, and every hour folds old deliveries and erases old
+    /// tickets' personal data. Supervised: a failed tick is retried with backoff,
     /// and after five minutes of failures the error is returned.
     pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
         let mut supervisor = Supervisor::new("scheduler", health);
@@ -164,6 +169,9 @@ impl Scheduler {
                     if let Err(error) = self.fold_old_deliveries().await {
                         tracing::warn!(%error, "could not fold old deliveries");
                     }
+                    if let Err(error) = self.erase_old_ticket_data().await {
+                        tracing::warn!(%error, "could not erase old tickets' personal data");
+                    }
                     false
                 }
                 _ = shutdown.cancelled() => break Ok(()),
@@ -197,6 +205,19 @@ impl Scheduler {
         if let Err(error) = self.store.purge_flows(now, now - FLOWS_KEPT).await {
             tracing::warn!(%error, "could not purge old compose flows");
         }
+        if let Err(error) = self.store.purge_ticket_drafts(now - TICKET_DRAFTS_KEPT).await {
+            tracing::warn!(%error, "could not purge unfinished reports");
+        }
+    }
+
+    /// Erases the personal data of tickets older than `keep_tickets`; returns how many.
+    pub async fn erase_old_ticket_data(&self) -> Result<u64> {
+        let now = self.clock.now();
+        let erased = self.store.erase_old_ticket_data(now - self.keep_tickets, now).await?;
+        if erased > 0 {
+            tracing::info!(erased, "personal data of old tickets erased");
+        }
+        Ok(erased)
     }
 
     /// Folds deliveries older than `keep_deliveries` into per-broadcast totals; returns how

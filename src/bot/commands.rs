@@ -24,6 +24,15 @@ pub enum ResidentCommand {
     Upcoming,
     #[command(aliases = ["tinmoi"])]
     Latest,
+    /// A report to the ward's desk.
+    #[command(aliases = ["phananh", "gopy"])]
+    Feedback,
+    /// A resident's own tickets; an official's, the ward's open ones.
+    #[command(aliases = ["phieu"])]
+    Tickets,
+    /// Erases the resident's personal data in their tickets, after a confirmation.
+    #[command(aliases = ["xoadulieu"])]
+    Forgetme,
 }
 
 /// Commands for ward officials, in a private chat with the bot.
@@ -55,6 +64,11 @@ pub enum OfficialCommand {
     Edit(String),
     #[command(aliases = ["thuhoi"])]
     Recall(String),
+    /// `/traloi <ticket> <text>`: an answer relayed to a ticket's resident.
+    #[command(rename = "traloi")]
+    Answer(String),
+    /// `/desk block <ticket>` (admins).
+    Desk(String),
 }
 
 #[cfg(test)]
@@ -75,6 +89,12 @@ mod tests {
             ("/huydangky waste", ResidentCommand::Unsubscribe("waste".into())),
             ("/to TDP5", ResidentCommand::Area("TDP5".into())),
             ("/lang en", ResidentCommand::Lang("en".into())),
+            ("/phananh", ResidentCommand::Feedback),
+            ("/gopy", ResidentCommand::Feedback),
+            ("/feedback", ResidentCommand::Feedback),
+            ("/phieu", ResidentCommand::Tickets),
+            ("/xoadulieu", ResidentCommand::Forgetme),
+            ("/forgetme", ResidentCommand::Forgetme),
         ];
         for (text, expected) in cases {
             assert_eq!(ResidentCommand::parse(text, BOT).ok(), Some(expected), "{text}");
@@ -94,5 +114,9 @@ mod tests {
     fn official_commands_are_not_resident_commands() {
         assert!(ResidentCommand::parse("/officials", BOT).is_err());
         assert_eq!(OfficialCommand::parse("/officials", BOT).ok(), Some(OfficialCommand::Officials));
+        assert_eq!(
+            OfficialCommand::parse("/traloi 12 Đã xử lý", BOT).ok(),
+            Some(OfficialCommand::Answer("12 Đã xử lý".into()))
+        );
     }
 }

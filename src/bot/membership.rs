@@ -16,7 +16,7 @@ pub async fn bot_status_changed(update: ChatMemberUpdated, ctx: Arc<Context>) ->
         tracing::info!(chat = chat.id, newly_joined, "bot is in the chat");
         if newly_joined && !update.chat.is_private() {
             let lang = ctx.lang_of(update.chat.id).await?;
-            ctx.say(update.chat.id, lang, texts::group_welcome(lang));
+            ctx.say(update.chat.id, lang, texts::group_welcome(lang, ctx.ward_name.as_deref()));
         }
     } else {
         tracing::info!(chat = chat.id, "bot left the chat or was removed; marking it inactive");

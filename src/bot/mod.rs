@@ -3,6 +3,7 @@
 
 mod acks;
 mod commands;
+mod desk;
 mod membership;
 mod menu;
 mod official;
@@ -24,12 +25,14 @@ use teloxide::{
 };
 
 pub use commands::{OfficialCommand, ResidentCommand};
+pub use desk::watch as watch_desk;
 pub use menu::register_menu;
-pub use outgoing::ReplyQueue;
+pub use outgoing::{Receipt, ReplyQueue};
 pub use reply::{Outgoing, Reply};
 
 use crate::{
     clock::Clock,
+    config::DeskSettings,
     delivery::OutboxSignal,
     domain::{Lang, QuietHours, TopicCatalog},
     error::{Error, Result},
@@ -53,6 +56,10 @@ pub struct Context {
     /// Officials' albums still arriving, item by item.
     pub albums: official::Albums,
     pub quiet_hours: Option<QuietHours>,
+    /// `LOA_WARD_NAME`; `None`: "phường" / "the ward".
+    pub ward_name: Option<String>,
+    /// Where residents' reports go, and for how long they are kept.
+    pub desk: DeskSettings,
 }
 
 impl Context {
@@ -90,14 +97,18 @@ pub fn schema() -> UpdateHandler<Error> {
         .branch(dptree::entry().filter_command::<ResidentCommand>().endpoint(resident::handle))
         .branch(dptree::entry().filter_command::<OfficialCommand>().endpoint(official::handle))
         .branch(dptree::filter(is_unknown_command_for_us).endpoint(resident::unknown_command))
+        .branch(dptree::filter_map_async(desk::replied_card).endpoint(desk::reply_to_card))
         .branch(
-            dptree::filter(|message: Message| message.chat.is_private()).endpoint(official::incoming_message),
+            dptree::filter(|message: Message| message.chat.is_private())
+                .branch(dptree::filter_map_async(desk::open_report).endpoint(desk::report_message))
+                .endpoint(official::incoming_message),
         );
 
     let buttons = Update::filter_callback_query()
         .branch(dptree::filter(|query: CallbackQuery| acks::is_ack_button(&query)).endpoint(acks::tap))
         .branch(dptree::filter(|query: CallbackQuery| pages::is_page_button(&query)).endpoint(pages::turn))
         .branch(dptree::filter(|query: CallbackQuery| toggles::is_toggle(&query)).endpoint(toggles::tap))
+        .branch(dptree::filter(|query: CallbackQuery| desk::is_desk_button(&query)).endpoint(desk::tap))
         .branch(
             dptree::filter(|query: CallbackQuery| official::is_flow_button(&query))
                 .endpoint(official::flow_button),

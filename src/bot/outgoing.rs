@@ -5,7 +5,9 @@
 //! budget per minute (Telegram's own limits): past it, the chat gets one short "please wait"
 //! and the rest is logged, not queued, so one noisy chat can neither grow memory nor starve
 //! the others. Replies live in memory: after a crash a person asks again; what a command did
-//! is in the database before its reply is queued.
+//! is in the database before its reply is queued. A message queued with a receipt (the desk's
+//! copy of a ticket, an answer relayed to a resident) reports what became of it, so that the
+//! sender can record its id or why it could not be delivered.
 
 use std::{
     collections::{HashMap, VecDeque},
@@ -14,17 +16,33 @@ use std::{
 };
 
 use chrono::Utc;
+use teloxide::types::{InputFile, MessageId};
 use teloxide::{ApiError, RequestError, prelude::*, types::ParseMode};
-use tokio::{sync::Notify, task::JoinSet, time::Instant};
+use tokio::{
+    sync::{Notify, oneshot},
+    task::JoinSet,
+    time::Instant,
+};
 use tokio_util::sync::CancellationToken;
 
 use super::{reply::Outgoing, texts};
 use crate::{
     config::Rates,
     delivery::{SharedPacer, classify, send_announcement},
-    domain::Lang,
+    domain::{Lang, MediaItem, MediaKind},
     store::Outcome,
 };
+
+/// What became of a message queued with a receipt. A message dropped unsent (its chat over
+/// its budget, or Loa stopping) drops its receipt instead: the receiver then gets an error.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Receipt {
+    /// Sent; the new message's id (none for an edit).
+    Sent(Option<MessageId>),
+    /// Telegram refused it for good; `chat_gone`: the bot can no longer write to the chat
+    /// (blocked by the user, removed from the group).
+    Failed { reason: String, chat_gone: bool },
+}
 
 const MINUTE: Duration = Duration::from_secs(60);
 /// After the dispatcher stops, queued replies get this long to leave.
@@ -64,6 +82,7 @@ struct ChatQueue {
 
 struct Queued {
     what: Outgoing,
+    receipt: Option<oneshot::Sender<Receipt>>,
     attempts: u32,
     /// Chats take turns by the age of their first message.
     queued_at: Instant,
@@ -88,6 +107,17 @@ impl ReplyQueue {
     /// Queues `messages` for `chat`, in order, if the chat's budget has room for all of them;
     /// otherwise the chat is told once, in `lang`, to wait, and the messages are dropped.
     pub fn push(&self, chat: ChatId, lang: Lang, messages: Vec<Outgoing>) {
+        self.enqueue(chat, lang, messages.into_iter().map(|what| (what, None)).collect());
+    }
+
+    /// Queues one message as `push` does, and returns its receipt.
+    pub fn push_with_receipt(&self, chat: ChatId, lang: Lang, what: Outgoing) -> oneshot::Receiver<Receipt> {
+        let (receipt, receiver) = oneshot::channel();
+        self.enqueue(chat, lang, vec![(what, Some(receipt))]);
+        receiver
+    }
+
+    fn enqueue(&self, chat: ChatId, lang: Lang, messages: Vec<(Outgoing, Option<oneshot::Sender<Receipt>>)>) {
         if messages.is_empty() {
             return;
         }
@@ -104,8 +134,9 @@ impl ReplyQueue {
         if messages.len() <= room {
             queue.told_to_wait = false;
             queue.accepted.extend(std::iter::repeat_n(now, messages.len()));
-            queue.waiting.extend(messages.into_iter().map(|what| Queued {
+            queue.waiting.extend(messages.into_iter().map(|(what, receipt)| Queued {
                 what,
+                receipt,
                 attempts: 0,
                 queued_at: now,
             }));
@@ -114,7 +145,8 @@ impl ReplyQueue {
             queue.told_to_wait = true;
             queue.accepted.push_back(now);
             // First in line: it says why the rest will not come, so it should not wait for them.
-            let please_wait = Queued { what: texts::please_wait(lang).into(), attempts: 0, queued_at: now };
+            let please_wait =
+                Queued { what: texts::please_wait(lang).into(), receipt: None, attempts: 0, queued_at: now };
             queue.waiting.push_front(please_wait);
         } else {
             tracing::info!(chat = chat.0, dropped = messages.len(), "over its reply budget; not sent");
@@ -193,19 +225,26 @@ impl ReplyQueue {
         let mut chats = self.0.lock();
         let queue = chats.get_mut(&chat.0).expect("a chat with a request in flight is kept");
         queue.in_flight = false;
-        if let Err(error) = result {
-            queued.attempts += 1;
-            // Only the wait is taken from this: wall-clock time is as good as any.
-            let now = Utc::now();
-            match classify(&error, queued.attempts, now) {
-                // A message whose answer was lost (a timeout) may arrive twice; better than not at all.
-                Outcome::Retry { at, .. } => {
-                    let wait = (at - now).to_std().unwrap_or_default();
-                    tracing::info!(chat = chat.0, %error, ?wait, "a reply will be sent again");
-                    queue.not_before = Some(Instant::now() + wait);
-                    queue.waiting.push_front(queued);
+        match result {
+            Ok(sent) => report(queued.receipt, Receipt::Sent(sent)),
+            Err(error) => {
+                queued.attempts += 1;
+                // Only the wait is taken from this: wall-clock time is as good as any.
+                let now = Utc::now();
+                match classify(&error, queued.attempts, now) {
+                    // A message whose answer was lost (a timeout) may arrive twice; better than not at all.
+                    Outcome::Retry { at, .. } => {
+                        let wait = (at - now).to_std().unwrap_or_default();
+                        tracing::info!(chat = chat.0, %error, ?wait, "a reply will be sent again");
+                        queue.not_before = Some(Instant::now() + wait);
+                        queue.waiting.push_front(queued);
+                    }
+                    Outcome::Failed { error: reason, chat_gone } => {
+                        tracing::warn!(chat = chat.0, %error, "a reply could not be sent");
+                        report(queued.receipt, Receipt::Failed { reason, chat_gone });
+                    }
+                    _ => tracing::warn!(chat = chat.0, %error, "a reply could not be sent"),
                 }
-                _ => tracing::warn!(chat = chat.0, %error, "a reply could not be sent"),
             }
         }
         drop(chats);
@@ -237,32 +276,76 @@ impl ChatQueue {
     }
 }
 
-async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<(), RequestError> {
+/// Tells whoever waits for a receipt; nobody may be waiting any more.
+fn report(receipt: Option<oneshot::Sender<Receipt>>, what: Receipt) {
+    if let Some(receipt) = receipt {
+        let _ = receipt.send(what);
+    }
+}
+
+/// Makes the request; returns the new message's id, if it made one.
+async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<Option<MessageId>, RequestError> {
     let result = match what {
         Outgoing::Send(reply) => {
             let mut request = bot.send_message(chat, &reply.text);
             request.parse_mode = reply.html.then_some(ParseMode::Html);
             request.reply_markup = reply.keyboard.clone().map(Into::into);
-            request.await.map(drop)
+            request.await.map(|sent| Some(sent.id))
+        }
+        Outgoing::Media { item, caption } => send_media(bot, chat, item, caption).await.map(Some),
+        Outgoing::Buttons { message_id, keyboard } => {
+            let mut request = bot.edit_message_reply_markup(chat, *message_id);
+            request.reply_markup = Some(keyboard.clone());
+            request.await.map(|_| None)
         }
         Outgoing::Edit { message_id, reply } => {
             let mut request = bot.edit_message_text(chat, *message_id, &reply.text);
             request.parse_mode = reply.html.then_some(ParseMode::Html);
             request.reply_markup = reply.keyboard.clone();
-            request.await.map(drop)
+            request.await.map(|_| None)
         }
         Outgoing::RemoveButtons { message_id } => {
-            bot.edit_message_reply_markup(chat, *message_id).await.map(drop)
+            bot.edit_message_reply_markup(chat, *message_id).await.map(|_| None)
         }
         Outgoing::Announcement { rendered, media, button } => {
             // A preview half sent is sent again whole: the official sees it twice at worst.
             let sent = send_announcement(bot, chat, rendered, media, button.as_ref()).await;
-            sent.map(drop).map_err(|failure| failure.error)
+            sent.map(|ids| ids.first().copied()).map_err(|failure| failure.error)
         }
     };
     match result {
         // The same page twice, or buttons already gone: nothing to change is not a failure.
-        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
+        Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(None),
         other => other,
     }
+}
+
+/// One photo or video with a plain-text caption and buttons (the desk's copy of a ticket).
+async fn send_media(
+    bot: &Bot,
+    chat: ChatId,
+    item: &MediaItem,
+    caption: &super::Reply,
+) -> Result<MessageId, RequestError> {
+    let file = InputFile::file_id(item.file_id.clone().into());
+    let keyboard = caption.keyboard.clone();
+    let sent = match item.kind {
+        MediaKind::Photo => {
+            let mut request = bot.send_photo(chat, file).caption(&caption.text);
+            request.reply_markup = keyboard.map(Into::into);
+            request.await?
+        }
+        MediaKind::Video => {
+            let mut request = bot.send_video(chat, file).caption(&caption.text);
+            request.reply_markup = keyboard.map(Into::into);
+            request.await?
+        }
+        // Residents attach photos and videos only; anything else would still show, as a file.
+        _ => {
+            let mut request = bot.send_document(chat, file).caption(&caption.text);
+            request.reply_markup = keyboard.map(Into::into);
+            request.await?
+        }
+    };
+    Ok(sent.id)
 }

@@ -5,7 +5,7 @@ use teloxide::types::{InlineKeyboardMarkup, MessageId};
 
 use crate::{
     delivery::AckButton,
-    domain::{Media, Rendered},
+    domain::{Media, MediaItem, Rendered},
 };
 
 /// One message: plain text or HTML, with optional buttons.
@@ -46,6 +46,17 @@ pub enum Outgoing {
     /// Takes the buttons off one of the bot's messages (a preview that was answered).
     RemoveButtons {
         message_id: MessageId,
+    },
+    /// Replaces the buttons of one of the bot's messages, text or media alike (a ticket's
+    /// copy at the desk, as its status moves).
+    Buttons {
+        message_id: MessageId,
+        keyboard: InlineKeyboardMarkup,
+    },
+    /// One photo or video with a plain-text caption and optional buttons.
+    Media {
+        item: MediaItem,
+        caption: Reply,
     },
     /// An announcement exactly as residents receive it (a preview).
     Announcement {

@@ -5,7 +5,7 @@ use std::sync::Arc;
 use teloxide::prelude::*;
 
 use super::{
-    Context, Reply, ResidentCommand, chat_info, official, one,
+    Context, Reply, ResidentCommand, chat_info, desk, official, one,
     pages::{self, Listing},
     permissions::may_change_settings,
     texts, toggles,
@@ -24,8 +24,13 @@ pub async fn handle(bot: Bot, message: Message, command: ResidentCommand, ctx: A
         Err(error) => return ctx.answer(chat, ctx.default_lang, Err(error)),
     };
     let lang = settings.lang.unwrap_or(ctx.default_lang);
-    let outcome = answer(&bot, &message, command, &ctx, &settings, lang).await;
-    ctx.answer(chat, lang, outcome.map(one))
+    let outcome = match command {
+        ResidentCommand::Feedback | ResidentCommand::Tickets | ResidentCommand::Forgetme => {
+            desk::resident_command(&message, &command, lang, &ctx).await
+        }
+        command => answer(&bot, &message, command, &ctx, &settings, lang).await.map(one),
+    };
+    ctx.answer(chat, lang, outcome)
 }
 
 /// A command that names no command of this bot.
@@ -40,14 +45,17 @@ pub async fn upcoming_text(ctx: &Context, chat: i64, lang: Lang) -> Result<Strin
     Ok(texts::upcoming(lang, &upcoming(ctx, chat).await?, &ctx.topics, ctx.timezone))
 }
 
-/// `/start`: the greeting; with a code, opened from an invitation link in private, the
-/// invitation is redeemed instead.
-async fn start(message: &Message, code: &str, ctx: &Context, lang: Lang) -> Result<String> {
+/// `/start`: the greeting, in private with the button that opens a report; with a code,
+/// opened from an invitation link in private, the invitation is redeemed instead.
+async fn start(message: &Message, code: &str, ctx: &Context, lang: Lang) -> Result<Reply> {
+    let in_group = !message.chat.is_private();
     match &message.from {
-        Some(user) if message.chat.is_private() && !code.is_empty() => {
-            official::redeem_invite(user, code, lang, ctx).await
+        Some(user) if !in_group && !code.is_empty() => {
+            official::redeem_invite(user, code, lang, ctx).await.map(Into::into)
         }
-        _ => Ok(texts::start(lang, !message.chat.is_private())),
+        _ if in_group => Ok(texts::start(lang, true, ctx.ward_name.as_deref()).into()),
+        _ => Ok(Reply::from(texts::start(lang, false, ctx.ward_name.as_deref()))
+            .with_keyboard(desk::start_keyboard(lang))),
     }
 }
 
@@ -71,7 +79,7 @@ async fn answer(
     }
 
     match command {
-        ResidentCommand::Start(code) => start(message, code.trim(), ctx, lang).await.map(Into::into),
+        ResidentCommand::Start(code) => start(message, code.trim(), ctx, lang).await,
         ResidentCommand::Help => {
             let official = match (&message.from, in_group) {
                 (Some(user), false) => ctx.store.official_role(user.id).await?,
@@ -105,6 +113,10 @@ async fn answer(
             }
             None => Ok(texts::lang_usage(lang, &args).into()),
         },
+        // The desk's commands are answered by `desk` before this is called.
+        ResidentCommand::Feedback | ResidentCommand::Tickets | ResidentCommand::Forgetme => {
+            Ok(texts::unknown_command(lang).into())
+        }
     }
 }
 

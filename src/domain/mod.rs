@@ -5,6 +5,7 @@ mod announcement;
 mod area;
 mod compose;
 mod content;
+mod desk;
 mod fold;
 mod lang;
 mod local_time;
@@ -23,6 +24,9 @@ pub use area::{AreaArg, AreaCode, AreaError};
 pub use compose::{FlowStatus, QuickTime, SendTimeError, Step, parse_send_time};
 pub use content::{
     Content, ContentError, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered, gist, max_text_len, render,
+};
+pub use desk::{
+    Category, DAILY_TICKETS, MAX_REPORT_LEN, MAX_VIDEO_BYTES, Piece, PieceError, ReportStep, TicketStatus,
 };
 pub use fold::fold;
 pub use lang::Lang;

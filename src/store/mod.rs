@@ -59,6 +59,7 @@ mod acks;
 mod audit;
 mod broadcasts;
 mod chats;
+mod desk;
 mod drafts;
 mod flows;
 mod inbox;
@@ -69,6 +70,9 @@ mod reach;
 mod reminders;
 mod retention;
 mod subscriptions;
+mod ticket_drafts;
+mod ticket_privacy;
+mod tickets;
 
 use std::{str::FromStr, time::Duration};
 
@@ -82,12 +86,15 @@ pub use broadcasts::{
     AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
+pub use desk::{Block, ReplyRecord, StatusChange};
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
 pub use invites::Redemption;
 pub use officials::{Appointment, Official, Removal};
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
+pub use ticket_drafts::TicketDraft;
+pub use tickets::{Contact, Ticket, TicketLine};
 
 use crate::{
     domain::{AckRequest, AreaCode, Content, Media},

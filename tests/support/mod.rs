@@ -2,6 +2,7 @@
 // of it, so unused items are expected rather than dead.
 #![allow(dead_code)]
 
+pub mod desk;
 pub mod fake_telegram;
 pub mod test_app;
 pub mod updates;

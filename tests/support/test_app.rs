@@ -33,6 +33,9 @@ pub struct Options {
     pub catchup: String,
     /// The system clock instead of the manual one, for the one test of real timing.
     pub real_clock: bool,
+    /// `LOA_DESK_CHAT`; `None`: reports go to the admins in private.
+    pub desk_chat: Option<i64>,
+    pub ward_name: String,
 }
 
 impl Default for Options {
@@ -45,6 +48,8 @@ impl Default for Options {
             quiet_hours: "22:00-06:00".into(),
             catchup: "30m".into(),
             real_clock: false,
+            desk_chat: None,
+            ward_name: String::new(),
         }
     }
 }
@@ -107,6 +112,10 @@ impl TestApp {
             catchup: self.options.catchup.clone(),
             keep_deliveries: "400".into(),
             ack_within: "2h".into(),
+            ward_name: self.options.ward_name.clone(),
+            desk_chat: self.options.desk_chat.map(|chat| chat.to_string()),
+            desk_ack_within: "8h".into(),
+            keep_tickets: "365".into(),
         }
         .validate()
         .expect("test settings");
@@ -139,6 +148,7 @@ impl TestApp {
             outbox: Default::default(),
             changed: Default::default(),
             keep_deliveries: chrono::Duration::days(400),
+            keep_tickets: chrono::Duration::days(365),
         }
     }
 

@@ -20,7 +20,7 @@ pub use posting::button;
 use reminders::Change;
 
 use super::{
-    Context, OfficialCommand, Outgoing, one,
+    Context, OfficialCommand, Outgoing, desk, one,
     pages::{self, Listing, OfficialListing},
     texts,
 };
@@ -90,6 +90,10 @@ pub async fn handle(message: Message, command: OfficialCommand, me: Me, ctx: Arc
         },
         OfficialCommand::Edit(args) => broadcasts::edit(&official, &args, &ctx).await.map(one),
         OfficialCommand::Recall(args) => broadcasts::recall(&official, &args, &ctx).await.map(one),
+        OfficialCommand::Answer(args) => desk::answer_command(official.user, &args, lang, &ctx).await,
+        OfficialCommand::Desk(args) => {
+            desk::desk_command(official.user, official.role, &args, lang, &ctx).await.map(one)
+        }
     };
     ctx.answer(chat, lang, outcome)
 }

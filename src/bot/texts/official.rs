@@ -74,6 +74,11 @@ pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
         vi: "Thu hồi thông báo: /recall <số> (/thuhoi)",
         en: "Delete a sent announcement: /recall <id> (/thuhoi)",
     },
+    CommandHelp {
+        command: "traloi",
+        vi: "Trả lời phản ánh của người dân: /traloi <số> <nội dung>; /tickets: các phản ánh đang mở",
+        en: "Answer a resident's report: /traloi <number> <text>; /tickets: the open reports",
+    },
 ];
 
 /// Commands only admin officials may use.
@@ -85,6 +90,11 @@ pub const ADMIN_COMMANDS: &[CommandHelp] = &[
              /official add <user_id> [admin|editor], /official remove <user_id>",
         en: "Add/remove officials: /official invite [editor|admin] gives a one-time link; \
              /official add <user_id> [admin|editor], /official remove <user_id>",
+    },
+    CommandHelp {
+        command: "desk",
+        vi: "Chặn người gửi một phản ánh (không lộ danh tính): /desk block <số>",
+        en: "Block a report's sender (without naming them): /desk block <number>",
     },
 ];
 

@@ -45,16 +45,38 @@ pub const RESIDENT_COMMANDS: &[CommandHelp] = &[
         vi: "Ngôn ngữ trả lời: /lang vi hoặc /lang en",
         en: "Reply language: /lang vi or /lang en",
     },
+    CommandHelp {
+        command: "phananh",
+        vi: "Phản ánh với phường, kèm ảnh và vị trí (/gopy, /feedback)",
+        en: "Report a problem to the ward, with a photo and location (/gopy, /feedback)",
+    },
+    CommandHelp {
+        command: "tickets",
+        vi: "Các phản ánh của bạn và trạng thái (/phieu)",
+        en: "Your reports and where they stand (/phieu)",
+    },
+    CommandHelp {
+        command: "xoadulieu",
+        vi: "Xoá dữ liệu cá nhân trong các phản ánh (/forgetme)",
+        en: "Erase your personal data in your reports (/forgetme)",
+    },
 ];
 
-pub fn start(lang: Lang, in_group: bool) -> String {
-    let mut text = String::from(match lang {
+/// The greeting of `/start`, naming the ward (`LOA_WARD_NAME`) when it is set.
+pub fn start(lang: Lang, in_group: bool, ward_name: Option<&str>) -> String {
+    let mut text = match (lang, ward_name) {
+        (Lang::Vi, Some(ward)) => format!("Xin chào! Tôi là Loa, loa phường của {ward} trong nhóm chat: "),
+        (Lang::Vi, None) => "Xin chào! Tôi là Loa, loa phường trong nhóm chat: ".to_owned(),
+        (Lang::En, Some(ward)) => format!("Hello! I am Loa, the loudspeaker of {ward} in your chats: "),
+        (Lang::En, None) => "Hello! I am Loa, the ward loudspeaker in your chats: ".to_owned(),
+    };
+    text.push_str(match lang {
         Lang::Vi => {
-            "Xin chào! Tôi là Loa, loa phường trong nhóm chat: tôi chuyển thông báo của phường \
+            "tôi chuyển thông báo của phường \
              (lịch thu gom rác, phòng chống dịch bệnh, họp tổ dân phố...) đến các nhóm và người đã đăng ký.\n\n"
         }
         Lang::En => {
-            "Hello! I am Loa, the ward loudspeaker in your chats: I bring the ward's announcements \
+            "I bring the ward's announcements \
              (waste collection, disease prevention, neighbourhood meetings...) to the groups and people who subscribed.\n\n"
         }
     });
@@ -65,15 +87,29 @@ pub fn start(lang: Lang, in_group: bool) -> String {
         (Lang::En, true) => {
             "A group admin subscribes the group: /subscribe for every topic, /area 5 to bind the group to residential group 5. See /help."
         }
-        (Lang::Vi, false) => "Gõ /subscribe để nhận mọi chủ đề, hoặc /topics để chọn. Xem /help.",
-        (Lang::En, false) => "Send /subscribe to receive every topic, or /topics to choose. See /help.",
+        (Lang::Vi, false) => {
+            "Gõ /subscribe để nhận mọi chủ đề, hoặc /topics để chọn. Xem /help.\n\n\
+             Có việc cần báo phường (rác thải, vệ sinh, an ninh, đường sá...)? Bấm «Phản ánh» hoặc gõ /phananh."
+        }
+        (Lang::En, false) => {
+            "Send /subscribe to receive every topic, or /topics to choose. See /help.\n\n\
+             Something the ward should know (waste, sanitation, safety, roads...)? Tap «Report» or send /feedback."
+        }
     });
     text
 }
 
+/// The button under `/start` in private that opens a report.
+pub fn report_button(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Vi => "📝 Phản ánh",
+        Lang::En => "📝 Report",
+    }
+}
+
 /// Greeting sent once when the bot is added to a group.
-pub fn group_welcome(lang: Lang) -> String {
-    start(lang, true)
+pub fn group_welcome(lang: Lang, ward_name: Option<&str>) -> String {
+    start(lang, true, ward_name)
 }
 
 pub fn help(lang: Lang, official: Option<Role>, catalog: &TopicCatalog) -> String {
