@@ -11,7 +11,9 @@ mod quiet_hours;
 mod reminder;
 mod role;
 mod schedule;
+mod stats;
 mod topic;
+mod weeks;
 
 pub use announcement::{PostError, PostRequest, Window};
 pub use area::{AreaArg, AreaCode, AreaError};
@@ -26,4 +28,6 @@ pub use quiet_hours::{QuietHours, QuietHoursError};
 pub use reminder::{ReminderRefusal, plan_reminder};
 pub use role::Role;
 pub use schedule::{CronExpr, Schedule, When, WhenError, WindowError, split_when};
+pub use stats::{AreaRow, BroadcastTally, Counts, MAX_AREA_ROWS, MAX_TOPIC_ROWS, Stats, TopicRow};
 pub use topic::{Topic, TopicCatalog, TopicSelection, UnknownTopics};
+pub use weeks::Weeks;

@@ -55,6 +55,7 @@ mod officials;
 mod outbox;
 mod reminders;
 mod retention;
+mod stats;
 mod subscriptions;
 
 use std::{str::FromStr, time::Duration};
