@@ -14,7 +14,11 @@ use std::{
 };
 
 use chrono::Utc;
-use teloxide::{ApiError, RequestError, prelude::*, types::ParseMode};
+use teloxide::{
+    ApiError, RequestError,
+    prelude::*,
+    types::{InputFile, ParseMode},
+};
 use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
 
@@ -257,6 +261,12 @@ async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<(), Request
         Outgoing::Announcement { rendered, media } => {
             // A preview half sent is sent again whole: the official sees it twice at worst.
             send_announcement(bot, chat, rendered, media).await.map(drop).map_err(|failure| failure.error)
+        }
+        // Uploaded again on a retry: a picture is drawn for one person, so its file id is not
+        // worth keeping.
+        Outgoing::Picture { png, caption } => {
+            let file = InputFile::memory(png.clone()).file_name("chart.png");
+            bot.send_photo(chat, file).caption(caption).await.map(drop)
         }
     };
     match result {

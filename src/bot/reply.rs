@@ -49,6 +49,11 @@ pub enum Outgoing {
         rendered: Rendered,
         media: Media,
     },
+    /// A picture the bot drew (a chart), uploaded as a PNG file, with a plain-text caption.
+    Picture {
+        png: Vec<u8>,
+        caption: String,
+    },
 }
 
 impl Outgoing {
