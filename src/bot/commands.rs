@@ -52,6 +52,8 @@ pub enum OfficialCommand {
     Broadcasts,
     #[command(aliases = ["baocao"])]
     Report(String),
+    #[command(aliases = ["thongke"])]
+    Stats,
     Edit(String),
     #[command(aliases = ["thuhoi"])]
     Recall(String),
@@ -94,5 +96,6 @@ mod tests {
     fn official_commands_are_not_resident_commands() {
         assert!(ResidentCommand::parse("/officials", BOT).is_err());
         assert_eq!(OfficialCommand::parse("/officials", BOT).ok(), Some(OfficialCommand::Officials));
+        assert_eq!(OfficialCommand::parse("/thongke", BOT).ok(), Some(OfficialCommand::Stats));
     }
 }

@@ -8,6 +8,7 @@ mod official;
 mod posting;
 mod resident;
 mod schedule;
+mod stats;
 mod toggles;
 
 use chrono::{DateTime, Utc};
@@ -20,6 +21,7 @@ pub use official::*;
 pub use posting::*;
 pub use resident::*;
 pub use schedule::*;
+pub use stats::*;
 pub use toggles::*;
 
 use crate::domain::{AreaCode, Lang};
