@@ -13,8 +13,8 @@ use plotters::{
 
 use crate::domain::{Counts, Stats};
 
-pub const WIDTH: u32 = 960;
-pub const HEIGHT: u32 = 640;
+const WIDTH: u32 = 960;
+const HEIGHT: u32 = 640;
 
 /// Latin letters, Vietnamese ones and common punctuation only: see assets/README.md.
 static FONT: &[u8] = include_bytes!("../assets/DejaVuSans-Vietnamese.ttf");
