@@ -28,10 +28,15 @@ ALTER TABLE deliveries ADD COLUMN acks_shown_at INTEGER;
 -- When a delivery still without a tap is reported to its author (sent_at + the time allowed);
 -- NULL once reported, or when nothing is asked.
 ALTER TABLE deliveries ADD COLUMN ack_due_at INTEGER;
+-- The author's notice that this chat has not acknowledged in time (one message lists every
+-- such chat of the broadcast): NULL when none is owed; 'pending' → 'sending' → 'sent' or 'failed'.
+ALTER TABLE deliveries ADD COLUMN ack_notice TEXT
+    CHECK (ack_notice IN ('pending', 'sending', 'sent', 'failed'));
 -- The one reminder to a group that did not acknowledge in time (`,remind`): NULL when none
 -- is owed; 'pending' → 'sending' → 'sent' or 'failed', as deliveries go.
 ALTER TABLE deliveries ADD COLUMN ack_reminder TEXT
     CHECK (ack_reminder IN ('pending', 'sending', 'sent', 'failed'));
+-- When the reminder may be tried (again).
 ALTER TABLE deliveries ADD COLUMN ack_reminder_at INTEGER;
 -- People the delivery reached: 1 for a private chat, the group's members less the bot; NULL
 -- while unknown.
@@ -40,13 +45,16 @@ ALTER TABLE deliveries ADD COLUMN reach INTEGER;
 CREATE INDEX deliveries_acks_to_show ON deliveries (broadcast_id, chat_id) WHERE acks <> acks_shown;
 CREATE INDEX deliveries_ack_due ON deliveries (ack_due_at) WHERE ack_due_at IS NOT NULL;
 CREATE INDEX deliveries_ack_reminders ON deliveries (ack_reminder) WHERE ack_reminder IN ('pending', 'sending');
-CREATE INDEX deliveries_reach_unknown ON deliveries (chat_id) WHERE reach IS NULL AND state = 'sent';
+CREATE INDEX deliveries_ack_notices ON deliveries (broadcast_id) WHERE ack_notice IN ('pending', 'sending');
+CREATE INDEX deliveries_reach_unknown ON deliveries (sent_at) WHERE reach IS NULL AND state = 'sent';
 
 -- A group's member count (getChatMemberCount), asked at most once a day and only when a
 -- delivery needs it; `members_at`: when it was last asked (NULL members: the asking failed).
 ALTER TABLE chats ADD COLUMN members INTEGER;
 ALTER TABLE chats ADD COLUMN members_at INTEGER;
 
--- Folded broadcasts keep their reach and acknowledgements.
+-- Folded broadcasts keep their reach and acknowledgements: people reached, groups delivered
+-- to, chats with at least one tap.
 ALTER TABLE folded_deliveries ADD COLUMN reach INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE folded_deliveries ADD COLUMN groups INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE folded_deliveries ADD COLUMN acked_chats INTEGER NOT NULL DEFAULT 0;

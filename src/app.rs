@@ -67,6 +67,7 @@ pub async fn run(
         signal: outbox.clone(),
         timezone: settings.timezone,
         quiet_hours: settings.quiet_hours,
+        ack_within: settings.ack_within,
     };
     let scheduler = Scheduler {
         store: store.clone(),

@@ -70,6 +70,11 @@ pub struct RawSettings {
     /// totals, which reports still show.
     #[arg(long = "keep-deliveries", env = "LOA_KEEP_DELIVERIES", default_value = "400")]
     pub keep_deliveries: String,
+
+    /// Time a group has to tap «Đã nhận» on an announcement that asks for it, from its delivery;
+    /// then its author is told (e.g. 30m, 2h). An announcement's own ack=30m overrides it.
+    #[arg(long = "ack-within", env = "LOA_ACK_WITHIN", default_value = "2h")]
+    pub ack_within: String,
 }
 
 /// Validated settings.
@@ -87,6 +92,7 @@ pub struct Settings {
     pub quiet_hours: Option<QuietHours>,
     pub catchup: chrono::Duration,
     pub keep_deliveries: chrono::Duration,
+    pub ack_within: chrono::Duration,
 }
 
 /// Telegram's sending limits, as the delivery worker keeps them.
@@ -143,6 +149,7 @@ impl fmt::Debug for Settings {
             .field("quiet_hours", &self.quiet_hours)
             .field("catchup", &self.catchup)
             .field("keep_deliveries", &self.keep_deliveries)
+            .field("ack_within", &self.ack_within)
             .finish()
     }
 }
@@ -194,6 +201,14 @@ impl RawSettings {
             keep_deliveries: chrono::Duration::days(
                 positive("LOA_KEEP_DELIVERIES", &self.keep_deliveries)?.into(),
             ),
+            ack_within: parse_duration(&self.ack_within)
+                .ok()
+                .filter(|within| *within > chrono::Duration::zero())
+                .ok_or_else(|| SettingError {
+                    variable: "LOA_ACK_WITHIN",
+                    problem: format!("{:?} is not a positive duration", self.ack_within),
+                    expected: "a duration such as 30m or 2h",
+                })?,
         })
     }
 }
@@ -282,6 +297,7 @@ mod tests {
             quiet_hours: "22:00-06:00".into(),
             catchup: "30m".into(),
             keep_deliveries: "400".into(),
+            ack_within: "2h".into(),
         }
     }
 
@@ -332,6 +348,7 @@ mod tests {
             (RawSettings { quiet_hours: "22-6".into(), ..raw() }, "LOA_QUIET_HOURS"),
             (RawSettings { catchup: "soon".into(), ..raw() }, "LOA_CATCHUP"),
             (RawSettings { keep_deliveries: "0".into(), ..raw() }, "LOA_KEEP_DELIVERIES"),
+            (RawSettings { ack_within: "0".into(), ..raw() }, "LOA_ACK_WITHIN"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

@@ -11,8 +11,8 @@ use serde::Deserialize;
 
 use crate::{
     domain::{
-        AreaCode, Content, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window, WindowError,
-        max_text_len, parse_date, plan_reminder,
+        AckRequest, AreaCode, Content, PostRequest, QuietHours, ReminderRefusal, TopicCatalog, When, Window,
+        WindowError, max_text_len, parse_date, plan_reminder,
     },
     error::Error,
     store::{NewReminder, Store},
@@ -170,7 +170,15 @@ fn check_entry(entry: PlanEntry, rules: &Rules, now: DateTime<Utc>) -> Result<Ch
         when: schedule.when.to_storage(),
         window,
         content: Content::text(body.clone()),
-        request: PostRequest { topic, areas, pin: entry.pin, urgent: entry.urgent, text_apart: false, body },
+        request: PostRequest {
+            topic,
+            areas,
+            pin: entry.pin,
+            urgent: entry.urgent,
+            text_apart: false,
+            ack: entry.urgent.then(AckRequest::default),
+            body,
+        },
         next_fire_at: next.first().copied(),
         import_key: Some(entry.key),
     })))

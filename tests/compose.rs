@@ -531,3 +531,29 @@ async fn a_caption_too_long_for_telegram_goes_apart_once_the_official_taps_the_s
     assert_eq!(more, format!("[{}]", received[1].message_id), "both messages are recorded");
     app.stop().await;
 }
+
+#[tokio::test]
+async fn the_acknowledgement_toggle_comes_on_with_urgent_and_its_button_goes_out() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    let topics = app.official_says(ADMIN_ID, "Cắt điện khu vực tổ 7 từ 8:00 đến 11:00", 1).await.remove(0);
+    let audience = tap(&app, &topics, "Thu gom rác").await;
+    let audience = tap(&app, &audience, "Tổ 7").await;
+    let options = tap(&app, &audience, "Tiếp").await;
+    assert!(labels(&options).contains(&"🙋 Yêu cầu bấm «Đã nhận»".to_owned()), "off by default");
+    let options = tap(&app, &options, "Khẩn").await;
+    assert!(labels(&options).contains(&"✅ 🙋 Yêu cầu bấm «Đã nhận»".to_owned()), "on with urgent");
+    let options = tap(&app, &options, "Yêu cầu bấm").await;
+    assert!(labels(&options).contains(&"🙋 Yêu cầu bấm «Đã nhận»".to_owned()), "and off again by hand");
+    let options = tap(&app, &options, "Yêu cầu bấm").await;
+    assert!(options.text.contains("🙋 cần bấm «Đã nhận»"), "{}", options.text);
+
+    let shown = preview(&app, &options).await;
+    assert!(shown[0].reply_markup.is_some(), "the preview shows the button");
+    send(&app, &shown[1]).await;
+    let received = announcements(&app, AREA7).remove(0);
+    let data = received.reply_markup.expect("the button")["inline_keyboard"][0][0]["callback_data"].clone();
+    assert_eq!(data, "ack:1");
+    assert_eq!(count(&app, "SELECT count(*) FROM broadcasts WHERE ack IS NOT NULL AND urgent = 1").await, 1);
+    app.stop().await;
+}

@@ -129,6 +129,7 @@ pub fn post_to_group(i: usize, body: String) -> PostRequest {
         pin: false,
         urgent: false,
         text_apart: false,
+        ack: None,
         body,
     }
 }
@@ -189,6 +190,7 @@ async fn seed_reminders(store: &Store, d: DateTime<Utc>) -> Result<HashMap<Strin
                 pin: j % 5 == 0,
                 urgent: false,
                 text_apart: false,
+                ack: None,
                 body,
             },
             next_fire_at: Some(next),

@@ -1,6 +1,7 @@
 //! The Telegram side: one dptree tree (`schema`) routes each update to a handler. The same tree
 //! runs in production and in the tests.
 
+mod acks;
 mod commands;
 mod membership;
 mod menu;
@@ -94,6 +95,7 @@ pub fn schema() -> UpdateHandler<Error> {
         );
 
     let buttons = Update::filter_callback_query()
+        .branch(dptree::filter(|query: CallbackQuery| acks::is_ack_button(&query)).endpoint(acks::tap))
         .branch(dptree::filter(|query: CallbackQuery| pages::is_page_button(&query)).endpoint(pages::turn))
         .branch(dptree::filter(|query: CallbackQuery| toggles::is_toggle(&query)).endpoint(toggles::tap))
         .branch(

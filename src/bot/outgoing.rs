@@ -258,9 +258,10 @@ async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<(), Request
         Outgoing::RemoveButtons { message_id } => {
             bot.edit_message_reply_markup(chat, *message_id).await.map(drop)
         }
-        Outgoing::Announcement { rendered, media } => {
+        Outgoing::Announcement { rendered, media, button } => {
             // A preview half sent is sent again whole: the official sees it twice at worst.
-            send_announcement(bot, chat, rendered, media).await.map(drop).map_err(|failure| failure.error)
+            let sent = send_announcement(bot, chat, rendered, media, button.as_ref()).await;
+            sent.map(drop).map_err(|failure| failure.error)
         }
         // Uploaded again on a retry: a picture is drawn for one person, so its file id is not
         // worth keeping.

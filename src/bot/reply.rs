@@ -3,7 +3,10 @@
 
 use teloxide::types::{InlineKeyboardMarkup, MessageId};
 
-use crate::domain::{Media, Rendered};
+use crate::{
+    delivery::AckButton,
+    domain::{Media, Rendered},
+};
 
 /// One message: plain text or HTML, with optional buttons.
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +51,7 @@ pub enum Outgoing {
     Announcement {
         rendered: Rendered,
         media: Media,
+        button: Option<AckButton>,
     },
     /// A picture the bot drew (a chart), uploaded as a PNG file, with a plain-text caption.
     Picture {
@@ -60,7 +64,9 @@ impl Outgoing {
     /// How many messages it makes, each counted against Telegram's limits.
     pub fn messages(&self) -> usize {
         match self {
-            Outgoing::Announcement { media, .. } => media.messages(),
+            Outgoing::Announcement { media, button, .. } => {
+                media.messages() + usize::from(button.is_some() && media.ack_button_apart())
+            }
             _ => 1,
         }
     }

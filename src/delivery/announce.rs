@@ -6,12 +6,14 @@ use teloxide::{
     ApiError, RequestError,
     prelude::*,
     types::{
-        FileId, InputFile, InputMedia, InputMediaAudio, InputMediaDocument, InputMediaPhoto, InputMediaVideo,
-        MessageId,
+        FileId, InlineKeyboardButton, InlineKeyboardMarkup, InputFile, InputMedia, InputMediaAudio,
+        InputMediaDocument, InputMediaPhoto, InputMediaVideo, MessageId,
     },
 };
 
-use crate::domain::{Media, MediaItem, MediaKind, Rendered};
+use crate::domain::{
+    Lang, Media, MediaItem, MediaKind, Rendered, ack_button_data, ack_label, album_ack_prompt,
+};
 
 /// A send that did not go through. `partial`: some of it may have reached the chat (an
 /// album whose answer was lost, a location's heading sent before the location failed).
@@ -21,28 +23,54 @@ pub struct Failure {
     pub partial: bool,
 }
 
-/// Sends `rendered` with its `media`; returns the messages' ids, the one carrying the text
-/// (or caption) first.
+/// The «✅ Đã nhận (n)» button of an announcement that asks for acknowledgement. It rides on
+/// the message carrying the words; an album cannot carry buttons, so there it comes on a short
+/// message of its own, `prompt`, right after the album.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AckButton {
+    pub markup: InlineKeyboardMarkup,
+    pub prompt: String,
+}
+
+impl AckButton {
+    /// Broadcast `broadcast`'s button (0 for a preview) with `count` taps, in `lang`.
+    pub fn new(broadcast: i64, count: i64, lang: Lang) -> AckButton {
+        let button = InlineKeyboardButton::callback(ack_label(lang, count), ack_button_data(broadcast));
+        AckButton { markup: InlineKeyboardMarkup::new([[button]]), prompt: album_ack_prompt(lang).to_owned() }
+    }
+}
+
+/// Sends `rendered` with its `media` (and `button`); returns the messages' ids, the one
+/// carrying the text (or caption) first, a button's own message last.
 pub async fn send(
     bot: &Bot,
     chat: ChatId,
     rendered: &Rendered,
     media: &Media,
+    button: Option<&AckButton>,
 ) -> Result<Vec<MessageId>, Failure> {
     let whole = |error| Failure { error, partial: false };
+    let on_words = button.filter(|_| !media.ack_button_apart()).map(|button| button.markup.clone());
     // The heading and words go first as a text message when the media cannot carry them.
     let mut sent = Vec::new();
     if media.text_first() || *media == Media::None {
-        let message = bot.send_message(chat, &rendered.text).entities(rendered.entities.clone()).await;
-        sent.push(message.map_err(whole)?.id);
+        let mut message = bot.send_message(chat, &rendered.text).entities(rendered.entities.clone());
+        message.reply_markup = on_words.clone().map(Into::into);
+        sent.push(message.await.map_err(whole)?.id);
     }
     let caption = media.is_caption().then_some(rendered);
-    // Anything after the text message fails a send that has partly reached the chat.
-    let partial = !sent.is_empty();
+    // Anything after the first message fails a send that has partly reached the chat.
+    let partial = |sent: &Vec<MessageId>, failure: Failure| Failure {
+        error: failure.error,
+        partial: failure.partial || !sent.is_empty(),
+    };
     let rest = match media {
         Media::None => Ok(Vec::new()),
         Media::Items { items, .. } => match items.as_slice() {
-            [item] => send_one(bot, chat, caption, item).await.map(|id| vec![id]).map_err(whole),
+            [item] => {
+                let markup = on_words.filter(|_| caption.is_some());
+                send_one(bot, chat, caption, markup, item).await.map(|id| vec![id]).map_err(whole)
+            }
             _ => send_album(bot, chat, caption, items).await,
         },
         Media::Location { latitude, longitude } => bot
@@ -51,42 +79,47 @@ pub async fn send(
             .map(|location| vec![location.id])
             .map_err(whole),
     };
-    match rest {
-        Ok(more) => {
-            sent.extend(more);
-            Ok(sent)
-        }
-        Err(failure) => Err(Failure { error: failure.error, partial: failure.partial || partial }),
+    let rest = rest.map_err(|failure| partial(&sent, failure))?;
+    sent.extend(rest);
+    if let Some(button) = button.filter(|_| media.ack_button_apart()) {
+        let message = bot.send_message(chat, &button.prompt).reply_markup(button.markup.clone()).await;
+        let message = message.map_err(|error| partial(&sent, Failure { error, partial: false }))?;
+        sent.push(message.id);
     }
+    Ok(sent)
 }
 
-/// Macro rather than function: each send method has its own request type, all with captions.
+/// Macro rather than function: each send method has its own request type, all with captions
+/// and buttons.
 macro_rules! with_caption {
-    ($request:expr, $caption:expr) => {
+    ($request:expr, $caption:expr, $markup:expr) => {{
+        let mut request = $request;
+        request.reply_markup = $markup.map(Into::into);
         match $caption {
             Some(rendered) => {
-                $request.caption(&rendered.text).caption_entities(rendered.entities.clone()).await
+                request.caption(&rendered.text).caption_entities(rendered.entities.clone()).await
             }
-            None => $request.await,
+            None => request.await,
         }
         .map(|sent| sent.id)
-    };
+    }};
 }
 
 async fn send_one(
     bot: &Bot,
     chat: ChatId,
     caption: Option<&Rendered>,
+    markup: Option<InlineKeyboardMarkup>,
     item: &MediaItem,
 ) -> Result<MessageId, RequestError> {
     let file = file(item);
     match item.kind {
-        MediaKind::Photo => with_caption!(bot.send_photo(chat, file), caption),
-        MediaKind::Video => with_caption!(bot.send_video(chat, file), caption),
-        MediaKind::Animation => with_caption!(bot.send_animation(chat, file), caption),
-        MediaKind::Document => with_caption!(bot.send_document(chat, file), caption),
-        MediaKind::Audio => with_caption!(bot.send_audio(chat, file), caption),
-        MediaKind::Voice => with_caption!(bot.send_voice(chat, file), caption),
+        MediaKind::Photo => with_caption!(bot.send_photo(chat, file), caption, markup),
+        MediaKind::Video => with_caption!(bot.send_video(chat, file), caption, markup),
+        MediaKind::Animation => with_caption!(bot.send_animation(chat, file), caption, markup),
+        MediaKind::Document => with_caption!(bot.send_document(chat, file), caption, markup),
+        MediaKind::Audio => with_caption!(bot.send_audio(chat, file), caption, markup),
+        MediaKind::Voice => with_caption!(bot.send_voice(chat, file), caption, markup),
     }
 }
 
@@ -150,27 +183,54 @@ fn file(item: &MediaItem) -> InputFile {
 }
 
 /// Shows `rendered` in place of the announcement's words: the caption of media, or the text
-/// message that carries them.
+/// message that carries them. An edit without buttons would take them off, so the
+/// acknowledgement button is given again where it rides on the words.
 pub async fn edit(
     bot: &Bot,
     chat: ChatId,
     message_id: MessageId,
     rendered: &Rendered,
     media: &Media,
+    button: Option<&AckButton>,
 ) -> Result<(), RequestError> {
+    let markup = button.filter(|_| !media.ack_button_apart()).map(|button| button.markup.clone());
     let result = match media.is_caption() {
-        true => bot
-            .edit_message_caption(chat, message_id)
-            .caption(&rendered.text)
-            .caption_entities(rendered.entities.clone())
-            .await
-            .map(drop),
-        false => bot
-            .edit_message_text(chat, message_id, &rendered.text)
-            .entities(rendered.entities.clone())
-            .await
-            .map(drop),
+        true => {
+            let mut edit = bot
+                .edit_message_caption(chat, message_id)
+                .caption(&rendered.text)
+                .caption_entities(rendered.entities.clone());
+            edit.reply_markup = markup;
+            edit.await.map(drop)
+        }
+        false => {
+            let mut edit =
+                bot.edit_message_text(chat, message_id, &rendered.text).entities(rendered.entities.clone());
+            edit.reply_markup = markup;
+            edit.await.map(drop)
+        }
     };
+    unchanged_is_done(result)
+}
+
+/// Shows the acknowledgement button's new count.
+pub async fn show_button(
+    bot: &Bot,
+    chat: ChatId,
+    message_id: MessageId,
+    button: &AckButton,
+) -> Result<(), RequestError> {
+    unchanged_is_done(
+        bot.edit_message_reply_markup(chat, message_id).reply_markup(button.markup.clone()).await.map(drop),
+    )
+}
+
+/// People in a group, the bot included.
+pub async fn member_count(bot: &Bot, chat: ChatId) -> Result<u32, RequestError> {
+    bot.get_chat_member_count(chat).await
+}
+
+fn unchanged_is_done(result: Result<(), RequestError>) -> Result<(), RequestError> {
     match result {
         Err(RequestError::Api(ApiError::MessageNotModified)) => Ok(()),
         other => other,

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Duration, Utc};
 use teloxide::{ApiError, RequestError, prelude::*, types::MessageId};
 
-use super::announce;
+use super::announce::{self, AckButton};
 use crate::{
     domain::Rendered,
     store::{Action, Job, Outcome},
@@ -14,12 +14,19 @@ pub const MAX_ATTEMPTS: u32 = 8;
 /// The wait before the second attempt; it doubles each time (5 s, 10 s, ... about 10 min).
 const FIRST_BACKOFF: Duration = Duration::seconds(5);
 
-/// Performs `job` with its content already rendered, and classifies the result.
-pub async fn perform(bot: &Bot, job: &Job, rendered: Rendered, now: impl Fn() -> DateTime<Utc>) -> Outcome {
+/// Performs `job` with its content (or, for a reminder or a notice, its message) already
+/// rendered and its acknowledgement button, if it has one, and classifies the result.
+pub async fn perform(
+    bot: &Bot,
+    job: &Job,
+    rendered: Rendered,
+    button: Option<AckButton>,
+    now: impl Fn() -> DateTime<Utc>,
+) -> Outcome {
     let chat = ChatId(job.chat_id);
     let media = &job.content.media;
     let error = match &job.action {
-        Action::Send { pin } => match announce::send(bot, chat, &rendered, media).await {
+        Action::Send { pin } => match announce::send(bot, chat, &rendered, media, button.as_ref()).await {
             Ok(ids) => {
                 let first = ids[0];
                 // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
@@ -36,13 +43,34 @@ pub async fn perform(bot: &Bot, job: &Job, rendered: Rendered, now: impl Fn() ->
             }
         },
         Action::Edit { message_id } => {
-            match announce::edit(bot, chat, MessageId(*message_id), &rendered, media).await {
+            let edited = announce::edit(bot, chat, MessageId(*message_id), &rendered, media, button.as_ref());
+            match edited.await {
                 Ok(()) => return Outcome::Done,
                 Err(error) => error,
             }
         }
         Action::Delete { message_ids } => match announce::delete(bot, chat, message_ids).await {
             Ok(()) => return Outcome::Done,
+            Err(error) => error,
+        },
+        Action::ShowAcks { message_id } => {
+            let Some(button) = button else { return Outcome::Done };
+            match announce::show_button(bot, chat, MessageId(*message_id), &button).await {
+                Ok(()) => return Outcome::Done,
+                Err(error) => error,
+            }
+        }
+        Action::RemindAck | Action::ReportOverdue { .. } => {
+            let mut message = bot.send_message(chat, &rendered.text);
+            message.reply_markup =
+                button.filter(|_| job.action == Action::RemindAck).map(|b| b.markup.into());
+            match message.await {
+                Ok(sent) => return Outcome::Sent { message_id: sent.id.0, more: Vec::new(), pinned: None },
+                Err(error) => error,
+            }
+        }
+        Action::CountMembers => match announce::member_count(bot, chat).await {
+            Ok(members) => return Outcome::Counted { members },
             Err(error) => error,
         },
     };

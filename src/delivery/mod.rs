@@ -18,16 +18,16 @@ use teloxide::Bot;
 use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
 
-pub use announce::send as send_announcement;
+pub use announce::{AckButton, send as send_announcement};
 pub use attempt::{MAX_ATTEMPTS, classify};
 pub use pacer::{Pacer, SharedPacer};
 
 use crate::{
     clock::Clock,
     config::Rates,
-    domain::{Lang, QuietHours, Rendered, TopicCatalog, render},
+    domain::{Lang, QuietHours, Rendered, TopicCatalog, ack_overdue_text, ack_reminder_text, gist, render},
     error::Result,
-    store::{Job, Outcome, Store},
+    store::{Action, Job, Outcome, Store},
     supervisor::{LoopHealth, Supervisor},
 };
 
@@ -88,6 +88,8 @@ pub struct Worker {
     pub timezone: Tz,
     /// Non-urgent sends wait while these hours last.
     pub quiet_hours: Option<QuietHours>,
+    /// The time a group has to acknowledge a delivery, unless its broadcast sets its own.
+    pub ack_within: chrono::Duration,
 }
 
 /// What the worker holds between steps. It survives a failed step, so outcomes of sends that
@@ -269,14 +271,24 @@ impl Worker {
     fn start(&self, job: Job, in_flight: &mut JoinSet<(Job, Outcome)>) {
         let lang = job.lang.unwrap_or(self.default_lang);
         let content = &job.content;
-        let rendered = match self.topics.get(&job.topic) {
-            Some(topic) => render(topic, lang, &content.text, &content.entities),
-            None => Rendered { text: content.text.clone(), entities: content.entities.clone() },
+        let topic = self.topics.get(&job.topic);
+        let topic_name = topic.map_or(job.topic.as_str(), |topic| topic.name(lang));
+        let plain = |text| Rendered { text, entities: Vec::new() };
+        let rendered = match &job.action {
+            Action::RemindAck => plain(ack_reminder_text(lang, topic_name, &gist(&content.text))),
+            Action::ReportOverdue { chats } => {
+                plain(ack_overdue_text(lang, job.broadcast_id, topic_name, &gist(&content.text), chats))
+            }
+            _ => match topic {
+                Some(topic) => render(topic, lang, &content.text, &content.entities),
+                None => Rendered { text: content.text.clone(), entities: content.entities.clone() },
+            },
         };
+        let button = job.ack.map(|_| AckButton::new(job.broadcast_id, job.acks, lang));
         let bot = self.bot.clone();
         let clock = self.clock.clone();
         in_flight.spawn(async move {
-            let outcome = attempt::perform(&bot, &job, rendered, || clock.now()).await;
+            let outcome = attempt::perform(&bot, &job, rendered, button, || clock.now()).await;
             (job, outcome)
         });
     }
@@ -308,10 +320,10 @@ impl Worker {
                         "group moved to a supergroup"
                     )
                 }
-                Outcome::Sent { .. } | Outcome::Done => {}
+                Outcome::Sent { .. } | Outcome::Done | Outcome::Counted { .. } => {}
             }
         }
-        self.store.record(&held.finished, self.clock.now()).await?;
+        self.store.record(&held.finished, self.clock.now(), self.ack_within).await?;
         for (job, _) in held.finished.drain(..) {
             held.busy_chats.remove(&job.chat_id);
         }

@@ -3,7 +3,7 @@
 use chrono::NaiveDate;
 
 use super::{
-    AreaCode, AreaError, TimeError, TopicCatalog,
+    AckError, AckRequest, AreaCode, AreaError, TimeError, TopicCatalog,
     content::{max_text_len, utf16_len},
     parse_date,
 };
@@ -18,6 +18,8 @@ pub struct PostRequest {
     pub urgent: bool,
     /// Media's words too long for a caption go as a text message of their own, before it.
     pub text_apart: bool,
+    /// Residents are asked to tap «✅ Đã nhận»; asked by default of urgent announcements.
+    pub ack: Option<AckRequest>,
     /// Exactly as written, after the options.
     pub body: String,
 }
@@ -35,6 +37,7 @@ pub enum PostError {
     },
     /// `from=` or `to=` with something that is not a date.
     BadDate(TimeError),
+    BadAck(AckError),
 }
 
 /// A campaign's dates, from `from=YYYY-MM-DD` and `to=YYYY-MM-DD` (recurring reminders only).
@@ -92,8 +95,11 @@ impl PostRequest {
             pin: false,
             urgent: false,
             text_apart: false,
+            ack: None,
             body: String::new(),
         };
+        // `None` until written: then an urgent announcement asks for taps by default.
+        let mut ack = None;
         loop {
             let before = rest;
             let Some(word) = next_word(&mut rest) else { break };
@@ -102,6 +108,11 @@ impl PostRequest {
                 "pin" | "ghim" => request.pin = true,
                 "urgent" | "khan" => request.urgent = true,
                 "tach" | "tách" | "apart" => request.text_apart = true,
+                "ack" | "xacnhan" => ack = Some(Some(AckRequest::default())),
+                lower if lower.starts_with("ack=") || lower.starts_with("xacnhan=") => {
+                    let (_, value) = word.split_once('=').expect("the word has =");
+                    ack = Some(AckRequest::parse_value(value).map_err(PostError::BadAck)?);
+                }
                 lower if lower.starts_with("area=") => {
                     request.areas.extend(parse_areas(&word["area=".len()..])?)
                 }
@@ -122,6 +133,7 @@ impl PostRequest {
                 }
             }
         }
+        request.ack = ack.unwrap_or(request.urgent.then(AckRequest::default));
         request.areas.sort();
         request.areas.dedup();
         request.body = rest.trim().to_owned();
@@ -179,6 +191,20 @@ mod tests {
         assert_eq!(request.areas, vec![AreaCode::parse("5").unwrap(), AreaCode::parse("7").unwrap()]);
         assert!(request.pin && request.urgent);
         assert_eq!(request.body, "Đổ rác đúng giờ 18:00–20:00.");
+    }
+
+    #[test]
+    fn acknowledgement_is_asked_by_ack_and_by_default_of_urgent_announcements() {
+        assert_eq!(parse("waste Đổ rác").unwrap().ack, None);
+        assert_eq!(parse("waste ack Đổ rác").unwrap().ack, Some(AckRequest::default()));
+        assert_eq!(parse("waste khan Đổ rác").unwrap().ack, Some(AckRequest::default()), "urgent asks");
+        assert_eq!(parse("waste khan ack=off Đổ rác").unwrap().ack, None, "unless told not to");
+        let timed = parse("waste xacnhan=30m,remind Đổ rác").unwrap().ack;
+        assert_eq!(timed, Some(AckRequest { within_secs: Some(1800), remind: true }));
+        assert_eq!(
+            parse("waste ack=soon Đổ rác"),
+            Err(PostError::BadAck(AckError::Unreadable("soon".into())))
+        );
     }
 
     #[test]

@@ -66,6 +66,12 @@ impl Media {
         matches!(self, Media::Location { .. } | Media::Items { text_apart: true, .. })
     }
 
+    /// Whether an acknowledgement button needs a message of its own after the media: an
+    /// album's caption carries the words, and an album cannot carry buttons.
+    pub fn ack_button_apart(&self) -> bool {
+        matches!(self, Media::Items { items, text_apart: false } if items.len() > 1)
+    }
+
     /// How many messages carry it (with the words): one per album item, and one more for
     /// the text sent before a location or media whose words go apart.
     pub fn messages(&self) -> usize {
@@ -277,6 +283,17 @@ pub fn render(topic: &Topic, lang: Lang, text: &str, entities: &[MessageEntity])
         entity
     });
     Rendered { text: prefix + text, entities: std::iter::once(bold).chain(shifted).collect() }
+}
+
+/// The first line of an announcement, shortened for a list.
+pub fn gist(text: &str) -> String {
+    const MAX: usize = 80;
+    let line = text.lines().next().unwrap_or_default();
+    if line.chars().count() > MAX {
+        format!("{}…", line.chars().take(MAX).collect::<String>())
+    } else {
+        line.to_owned()
+    }
 }
 
 fn heading(topic: &Topic, lang: Lang) -> String {

@@ -1,5 +1,6 @@
 //! Pure types and parsers: no I/O, so every rule here is unit-tested directly.
 
+mod ack;
 mod announcement;
 mod area;
 mod compose;
@@ -15,11 +16,15 @@ mod stats;
 mod topic;
 mod weeks;
 
+pub use ack::{
+    AckError, AckRequest, ack_button_data, ack_label, ack_overdue_text, ack_reminder_text, album_ack_prompt,
+    parse_ack_button,
+};
 pub use announcement::{PostError, PostRequest, Window};
 pub use area::{AreaArg, AreaCode, AreaError};
 pub use compose::{FlowStatus, QuickTime, SendTimeError, Step, parse_send_time};
 pub use content::{
-    Content, ContentError, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered, max_text_len, render,
+    Content, ContentError, MAX_MESSAGE_LEN, Media, MediaItem, MediaKind, Rendered, gist, max_text_len, render,
 };
 pub use fold::fold;
 pub use lang::Lang;

@@ -23,8 +23,14 @@ pub struct BroadcastSummary {
     pub recalled: bool,
     pub delivered: u64,
     pub total: u64,
+    /// People reached, as far as known (a group's members less the bot, one per private chat),
+    /// and the groups among the chats delivered to.
+    pub reach: u64,
+    pub groups: u64,
     /// What came with the words, to name the kind in lists.
     pub media: Media,
+    /// Whether residents are asked to tap «✅ Đã nhận».
+    pub asks_ack: bool,
 }
 
 /// A chat where something failed, and why.
@@ -54,6 +60,20 @@ pub struct BroadcastReport {
     pub in_doubt: Vec<ChatFailure>,
     /// Retention folded the per-chat rows away: what is left is counted here, without names.
     pub folded: Option<FoldedCounts>,
+    /// Who tapped «✅ Đã nhận», when the broadcast asks for it.
+    pub acks: Option<AckCounts>,
+}
+
+/// Acknowledgements of one broadcast.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AckCounts {
+    /// Chats with at least one tap: title, id, people who tapped; most first.
+    pub by_chat: Vec<(String, i64, u64)>,
+    /// Groups delivered to where nobody has tapped.
+    pub none: Vec<ChatFailure>,
+    /// Groups with a tap, of the groups delivered to (folded ones included).
+    pub acked_groups: u64,
+    pub groups: u64,
 }
 
 /// What remains of deliveries folded by retention, beyond the totals in the summary.
@@ -80,10 +100,25 @@ pub enum Amended {
     },
 }
 
-type SummaryRow = (i64, i64, i64, String, String, bool, bool, bool, i64, i64, Option<String>);
+type SummaryRow = (i64, i64, i64, String, String, bool, bool, bool, i64, i64, i64, i64, Option<String>, bool);
 
 fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
-    let (id, created_at, created_by, topic, areas, urgent, late, recalled, delivered, total, media) = row;
+    let (
+        id,
+        created_at,
+        created_by,
+        topic,
+        areas,
+        urgent,
+        late,
+        recalled,
+        delivered,
+        total,
+        reach,
+        groups,
+        media,
+        asks_ack,
+    ) = row;
     BroadcastSummary {
         id,
         created_at: from_millis(created_at),
@@ -95,7 +130,10 @@ fn summary_from_row(row: SummaryRow) -> BroadcastSummary {
         recalled,
         delivered: delivered as u64,
         total: total as u64,
+        reach: reach as u64,
+        groups: groups as u64,
         media: parse_media(media.as_deref()),
+        asks_ack,
     }
 }
 
@@ -108,7 +146,9 @@ macro_rules! select_summaries {
             delivered!(),
             ", ",
             total!(),
-            ", b.media FROM broadcasts b "
+            ", ",
+            reach!(),
+            ", b.media, b.ack IS NOT NULL FROM broadcasts b "
         )
     };
 }
@@ -179,6 +219,10 @@ impl Store {
             id,
         )
         .await?;
+        let acks = match summary.asks_ack {
+            true => Some(self.ack_counts(id, summary.groups).await?),
+            false => None,
+        };
         let folded: Option<(i64, i64)> =
             sqlx::query_as("SELECT failed, in_doubt FROM folded_deliveries WHERE broadcast_id = ?1")
                 .bind(id)
@@ -198,7 +242,39 @@ impl Store {
             in_doubt,
             folded: folded
                 .map(|(failed, in_doubt)| FoldedCounts { failed: failed as u64, in_doubt: in_doubt as u64 }),
+            acks,
         }))
+    }
+
+    async fn ack_counts(&self, id: i64, groups: u64) -> Result<AckCounts> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT d.chat_id, coalesce(c.title, ''), d.acks
+             FROM deliveries d LEFT JOIN chats c ON c.id = d.chat_id
+             WHERE d.broadcast_id = ?1 AND d.state = 'sent'
+             ORDER BY d.acks DESC, d.chat_id",
+        )
+        .bind(id)
+        .fetch_all(&self.pool)
+        .await?;
+        let folded: i64 = sqlx::query_scalar(
+            "SELECT coalesce((SELECT acked_chats FROM folded_deliveries WHERE broadcast_id = ?1), 0)",
+        )
+        .bind(id)
+        .fetch_one(&self.pool)
+        .await?;
+        let acked_groups = rows.iter().filter(|(chat, _, acks)| *chat < 0 && *acks > 0).count() as u64;
+        let (by_chat, none) = rows.into_iter().partition::<Vec<_>, _>(|(_, _, acks)| *acks > 0);
+        Ok(AckCounts {
+            by_chat: by_chat.into_iter().map(|(chat, title, acks)| (title, chat, acks as u64)).collect(),
+            // A private subscriber who does not tap is their own business; a silent group is news.
+            none: none
+                .into_iter()
+                .filter(|(chat, _, _)| *chat < 0)
+                .map(|(chat_id, title, _)| ChatFailure { chat_id, title, reason: String::new() })
+                .collect(),
+            acked_groups: acked_groups + folded as u64,
+            groups,
+        })
     }
 
     /// What came with a broadcast's words; `None` if there is no such broadcast.

@@ -2,7 +2,7 @@ use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 use teloxide::types::UserId;
 
-use super::{Store, areas_json, audit, content_columns, from_millis, millis};
+use super::{Store, ack_json, areas_json, audit, content_columns, from_millis, millis};
 use crate::{
     domain::{Content, PostRequest},
     error::Result,
@@ -40,6 +40,7 @@ struct DraftRow {
     body: String,
     entities: Option<String>,
     media: Option<String>,
+    ack: Option<String>,
     not_before: i64,
     expires_at: i64,
 }
@@ -78,8 +79,8 @@ impl Store {
         let (entities, media) = content_columns(content);
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO drafts (official_id, topic, areas, pin, urgent, body, entities, media, not_before,
-                                 created_at, expires_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
+                                 created_at, expires_at, ack)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) RETURNING id",
         )
         .bind(official.0 as i64)
         .bind(&request.topic)
@@ -92,6 +93,7 @@ impl Store {
         .bind(millis(not_before))
         .bind(millis(now))
         .bind(millis(expires_at))
+        .bind(ack_json(request.ack))
         .fetch_one(&mut *tx)
         .await?;
         let detail = format!(
@@ -120,14 +122,25 @@ impl Store {
     ) -> Result<Confirmation> {
         let mut tx = self.begin_write().await?;
         let row: Option<DraftRow> = sqlx::query_as(
-            "SELECT id, topic, areas, pin, urgent, body, entities, media, not_before, expires_at
+            "SELECT id, topic, areas, pin, urgent, body, entities, media, ack, not_before, expires_at
              FROM drafts WHERE official_id = ?1",
         )
         .bind(official.0 as i64)
         .fetch_optional(&mut *tx)
         .await?;
-        let Some(DraftRow { id, topic, areas, pin, urgent, body, entities, media, not_before, expires_at }) =
-            row
+        let Some(DraftRow {
+            id,
+            topic,
+            areas,
+            pin,
+            urgent,
+            body,
+            entities,
+            media,
+            ack,
+            not_before,
+            expires_at,
+        }) = row
         else {
             return Ok(Confirmation::NoDraft);
         };
@@ -146,8 +159,8 @@ impl Store {
         };
         let broadcast_id: i64 = sqlx::query_scalar(
             "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, entities, media,
-                                     not_before)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) RETURNING id",
+                                     not_before, ack)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11) RETURNING id",
         )
         .bind(millis(now))
         .bind(official.0 as i64)
@@ -159,6 +172,7 @@ impl Store {
         .bind(&entities)
         .bind(&media)
         .bind(not_before)
+        .bind(&ack)
         .fetch_one(&mut *tx)
         .await?;
         let recipients = sqlx::query(concat!(

@@ -6,10 +6,11 @@ use chrono::{DateTime, Utc};
 use teloxide::types::{MessageId, UserId};
 
 use super::{
-    Store, areas_json, audit, content_columns, content_from_columns, from_millis, millis, parse_areas_json,
+    Store, ack_json, areas_json, audit, content_columns, content_from_columns, from_millis, millis,
+    parse_ack, parse_areas_json,
 };
 use crate::{
-    domain::{AreaCode, Content, FlowStatus, Step},
+    domain::{AckRequest, AreaCode, Content, FlowStatus, Step},
     error::Result,
 };
 
@@ -27,6 +28,8 @@ pub struct Flow {
     pub areas: Vec<AreaCode>,
     pub pin: bool,
     pub urgent: bool,
+    /// Residents are asked to tap «✅ Đã nhận».
+    pub ack: Option<AckRequest>,
     /// `None`: as soon as it is confirmed.
     pub send_at: Option<DateTime<Utc>>,
     pub draft_id: Option<i64>,
@@ -47,6 +50,7 @@ struct FlowRow {
     areas: String,
     pin: bool,
     urgent: bool,
+    ack: Option<String>,
     send_at: Option<i64>,
     draft_id: Option<i64>,
     message_id: Option<i32>,
@@ -56,8 +60,8 @@ struct FlowRow {
 macro_rules! select_flows {
     ($where:literal) => {
         concat!(
-            "SELECT id, official_id, status, step, body, entities, media, topic, areas, pin, urgent, send_at,
-                    draft_id, message_id, expires_at
+            "SELECT id, official_id, status, step, body, entities, media, topic, areas, pin, urgent, ack,
+                    send_at, draft_id, message_id, expires_at
              FROM flows WHERE ",
             $where
         )
@@ -110,6 +114,7 @@ impl Store {
             areas: Vec::new(),
             pin: false,
             urgent: false,
+            ack: None,
             send_at: None,
             draft_id: None,
             message_id: None,
@@ -141,7 +146,7 @@ impl Store {
         let saved = sqlx::query(
             "UPDATE flows SET step = ?2, body = ?3, entities = ?4, media = ?5, topic = ?6, areas = ?7, pin = ?8,
                               urgent = ?9, send_at = ?10, draft_id = ?11, message_id = ?12, updated_at = ?13,
-                              expires_at = ?14
+                              expires_at = ?14, ack = ?15
              WHERE id = ?1 AND status = 'open'",
         )
         .bind(flow.id)
@@ -158,6 +163,7 @@ impl Store {
         .bind(flow.message_id.map(|id| id.0))
         .bind(millis(now))
         .bind(millis(flow.expires_at))
+        .bind(ack_json(flow.ack))
         .execute(&self.pool)
         .await?;
         Ok(saved.rows_affected() == 1)
@@ -232,6 +238,7 @@ fn flow_from_row(row: FlowRow, now: DateTime<Utc>) -> Flow {
         areas: parse_areas_json(&row.areas),
         pin: row.pin,
         urgent: row.urgent,
+        ack: parse_ack(row.ack.as_deref()),
         send_at: row.send_at.map(from_millis),
         draft_id: row.draft_id,
         message_id: row.message_id.map(MessageId),

@@ -36,6 +36,17 @@ macro_rules! delivered {
     };
 }
 
+/// How many people broadcast `b` reached, as far as known, and in how many groups: live
+/// deliveries plus those folded away.
+macro_rules! reach {
+    () => {
+        "((SELECT coalesce(sum(d.reach), 0) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent')
+          + coalesce((SELECT reach FROM folded_deliveries f WHERE f.broadcast_id = b.id), 0)),
+         ((SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.id AND d.state = 'sent' AND d.chat_id < 0)
+          + coalesce((SELECT groups FROM folded_deliveries f WHERE f.broadcast_id = b.id), 0))"
+    };
+}
+
 /// For how many chats broadcast `b` was meant, folded deliveries included.
 macro_rules! total {
     () => {
@@ -44,6 +55,7 @@ macro_rules! total {
     };
 }
 
+mod acks;
 mod audit;
 mod broadcasts;
 mod chats;
@@ -53,6 +65,7 @@ mod inbox;
 mod invites;
 mod officials;
 mod outbox;
+mod reach;
 mod reminders;
 mod retention;
 mod stats;
@@ -65,8 +78,9 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
+pub use acks::AckTap;
 pub use broadcasts::{
-    Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
+    AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use drafts::{Confirmation, Draft};
@@ -77,7 +91,7 @@ pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
 
 use crate::{
-    domain::{AreaCode, Content, Media},
+    domain::{AckRequest, AreaCode, Content, Media},
     error::Result,
 };
 
@@ -161,4 +175,13 @@ fn content_from_columns(body: String, entities: Option<&str>, media: Option<&str
 
 fn parse_media(json: Option<&str>) -> Media {
     json.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_default()
+}
+
+/// What an announcement asks of its readers, as stored: NULL asks nothing.
+fn ack_json(ack: Option<AckRequest>) -> Option<String> {
+    ack.map(|ack| serde_json::to_string(&ack).expect("an ack request serialises"))
+}
+
+fn parse_ack(json: Option<&str>) -> Option<AckRequest> {
+    json.and_then(|json| serde_json::from_str(json).ok())
 }

@@ -5,9 +5,9 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Store, chats::move_chat, content_from_columns, millis};
+use super::{Store, acks, chats::move_chat, content_from_columns, millis, parse_ack, reach};
 use crate::{
-    domain::{Content, Lang},
+    domain::{AckRequest, Content, Lang},
     error::Result,
 };
 
@@ -27,15 +27,22 @@ pub struct Job {
     /// The chat's own language, if it chose one.
     pub lang: Option<Lang>,
     pub is_group: bool,
+    /// What the broadcast asks of its readers, and how many in this chat have tapped.
+    pub ack: Option<AckRequest>,
+    pub acks: i64,
 }
 
 impl Job {
     /// How many messages the request makes: an album's items each count against Telegram's
-    /// limits; an edit or a deletion is one request.
+    /// limits, and the acknowledgement button's own message after one; anything else is one
+    /// request.
     pub fn messages(&self) -> usize {
         match self.action {
-            Action::Send { .. } => self.content.messages(),
-            Action::Edit { .. } | Action::Delete { .. } => 1,
+            Action::Send { .. } => {
+                let button_apart = self.ack.is_some() && self.content.media.ack_button_apart();
+                self.content.messages() + usize::from(button_apart)
+            }
+            _ => 1,
         }
     }
 }
@@ -53,6 +60,19 @@ pub enum Action {
     Delete {
         message_ids: Vec<i32>,
     },
+    /// The acknowledgement button's count (`Job::acks`), on the message that carries it.
+    ShowAcks {
+        message_id: i32,
+    },
+    /// The one reminder to a group that has not acknowledged in time.
+    RemindAck,
+    /// Tells the broadcast's author (the job's chat) which chats, by title, have not
+    /// acknowledged in time.
+    ReportOverdue {
+        chats: Vec<String>,
+    },
+    /// Asks how many people are in the group, for the reach of its deliveries.
+    CountMembers,
 }
 
 /// What happened to a job.
@@ -70,6 +90,8 @@ pub enum Outcome {
     Failed { error: String, chat_gone: bool },
     /// The group became supergroup `to`: move the chat and send there.
     Migrated { to: i64 },
+    /// The group has this many members, the bot included.
+    Counted { members: u32 },
 }
 
 impl Store {
@@ -101,8 +123,9 @@ impl Store {
         .execute(&mut *tx)
         .await?
         .rows_affected();
+        let ack_work = acks::resume_in_flight(&mut tx).await?;
         tx.commit().await?;
-        Ok(sends + amendments)
+        Ok(sends + amendments + ack_work)
     }
 
     /// Claims up to `limit` due jobs, at most one per chat and none for `busy` chats, urgent
@@ -117,9 +140,13 @@ impl Store {
     ) -> Result<Vec<Job>> {
         let mut tx = self.begin_write().await?;
         unpark_due(&mut tx, now).await?;
+        acks::take_overdue(&mut tx, now).await?;
         let fetch = (limit + busy.len()) as i64;
         let mut jobs = claimable_amendments(&mut tx, now, fetch).await?;
         jobs.extend(claimable_sends(&mut tx, now, fetch, quiet).await?);
+        // After the announcements themselves: what their readers did, and who they reached.
+        jobs.extend(acks::claimable(&mut tx, now, fetch, quiet).await?);
+        jobs.extend(reach::claimable(&mut tx, now, fetch).await?);
         let mut chats = busy.clone();
         jobs.retain(|job| chats.insert(job.chat_id));
         jobs.truncate(limit);
@@ -141,8 +168,13 @@ impl Store {
         }
         for job in &mut jobs {
             job.attempts += 1;
-            if !matches!(job.action, Action::Send { .. }) {
-                mark_amendment_in_flight(&mut tx, job).await?;
+            match job.action {
+                Action::Send { .. } => {}
+                Action::Edit { .. } | Action::Delete { .. } => mark_amendment_in_flight(&mut tx, job).await?,
+                Action::CountMembers => reach::mark_in_flight(&mut tx, job, now).await?,
+                Action::ShowAcks { .. } | Action::RemindAck | Action::ReportOverdue { .. } => {
+                    acks::mark_in_flight(&mut tx, job, now).await?
+                }
             }
         }
         tx.commit().await?;
@@ -158,13 +190,19 @@ impl Store {
         let mut tx = self.begin_write().await?;
         for job in jobs {
             let statement = match job.action {
+                Action::ShowAcks { .. } | Action::RemindAck | Action::ReportOverdue { .. } => {
+                    acks::release(&mut tx, job).await?;
+                    continue;
+                }
+                // Asked again a day later at most: a member count is a courtesy.
+                Action::CountMembers => continue,
                 Action::Send { .. } => {
                     "UPDATE deliveries SET attempts = attempts - 1,
                          state = CASE WHEN (SELECT recalled_at FROM broadcasts WHERE id = ?1) IS NULL
                                       THEN 'pending' ELSE 'cancelled' END
                      WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'"
                 }
-                _ => {
+                Action::Edit { .. } | Action::Delete { .. } => {
                     "UPDATE amendments SET state = 'pending', attempts = attempts - 1
                      WHERE broadcast_id = ?1 AND chat_id = ?2 AND state = 'sending'"
                 }
@@ -175,8 +213,14 @@ impl Store {
         Ok(())
     }
 
-    /// Records the outcomes of finished jobs in one transaction.
-    pub async fn record(&self, results: &[(Job, Outcome)], now: DateTime<Utc>) -> Result<()> {
+    /// Records the outcomes of finished jobs in one transaction. `ack_within`: the time a
+    /// group has to acknowledge a delivery, unless its broadcast set its own.
+    pub async fn record(
+        &self,
+        results: &[(Job, Outcome)],
+        now: DateTime<Utc>,
+        ack_within: chrono::Duration,
+    ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         // Successful sends, the bulk of any broadcast, are recorded in two statements in all.
         let mut sent: Vec<SentRow> = Vec::new();
@@ -191,10 +235,19 @@ impl Store {
                 Action::Edit { .. } | Action::Delete { .. } => {
                     record_amendment(&mut tx, job, outcome, now).await?
                 }
+                Action::CountMembers => reach::record(&mut tx, job, outcome, now).await?,
+                Action::ShowAcks { .. } | Action::RemindAck | Action::ReportOverdue { .. } => {
+                    acks::record(&mut tx, job, outcome).await?;
+                    if let Outcome::Failed { error, chat_gone: true } = outcome {
+                        chat_is_gone(&mut tx, job.chat_id, error, now).await?;
+                    }
+                }
             }
         }
         if !sent.is_empty() {
             record_sent(&mut tx, &sent, now).await?;
+            acks::owed_by_sent(&mut tx, &sent, now, ack_within).await?;
+            reach::known_for_sent(&mut tx, &sent, now).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -202,7 +255,7 @@ impl Store {
 }
 
 #[derive(sqlx::FromRow)]
-struct JobRow {
+pub(super) struct JobRow {
     broadcast_id: i64,
     chat_id: i64,
     attempts: i64,
@@ -217,21 +270,30 @@ struct JobRow {
     message_id: Option<i64>,
     more_message_ids: Option<String>,
     action: String,
+    ack: Option<String>,
+    acks: i64,
 }
 
 impl JobRow {
-    fn into_job(self) -> Job {
+    pub(super) fn into_job(self) -> Job {
         let message_id = self.message_id.unwrap_or_default() as i32;
+        let more: Vec<i32> = self
+            .more_message_ids
+            .as_deref()
+            .and_then(|ids| serde_json::from_str(ids).ok())
+            .unwrap_or_default();
+        let content = content_from_columns(self.body, self.entities.as_deref(), self.media.as_deref());
         let action = match self.action.as_str() {
             "edit" => Action::Edit { message_id },
-            "delete" => {
-                let more: Vec<i32> = self
-                    .more_message_ids
-                    .as_deref()
-                    .and_then(|ids| serde_json::from_str(ids).ok())
-                    .unwrap_or_default();
-                Action::Delete { message_ids: std::iter::once(message_id).chain(more).collect() }
+            "delete" => Action::Delete { message_ids: std::iter::once(message_id).chain(more).collect() },
+            "show_acks" => {
+                // After an album, the button has its own message: the one after the last item.
+                let apart =
+                    content.media.ack_button_apart().then(|| more.get(content.messages() - 1)).flatten();
+                Action::ShowAcks { message_id: apart.copied().unwrap_or(message_id) }
             }
+            "remind_ack" => Action::RemindAck,
+            "count_members" => Action::CountMembers,
             _ => Action::Send { pin: self.pin },
         };
         Job {
@@ -240,17 +302,19 @@ impl JobRow {
             action,
             attempts: self.attempts as u32,
             topic: self.topic,
-            content: content_from_columns(self.body, self.entities.as_deref(), self.media.as_deref()),
+            content,
             revision: self.revision,
             lang: self.lang.as_deref().and_then(Lang::parse),
             is_group: matches!(self.kind.as_deref(), Some("group" | "supergroup")) || self.chat_id < 0,
+            ack: parse_ack(self.ack.as_deref()),
+            acks: self.acks,
         }
     }
 }
 
 /// A successful send as `record_sent` reads it from JSON: (broadcast, chat, message id,
 /// revision, pinned, the other message ids or null).
-type SentRow = (i64, i64, i32, i64, Option<bool>, Option<Vec<i32>>);
+pub(super) type SentRow = (i64, i64, i32, i64, Option<bool>, Option<Vec<i32>>);
 
 fn sent_row(job: &Job, message_id: i32, more: &[i32], pinned: Option<bool>) -> SentRow {
     let more = (!more.is_empty()).then(|| more.to_vec());
@@ -271,7 +335,8 @@ async fn claimable_sends(
     // the recall; the check here is the last guard.
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.entities, b.media, b.revision,
-                b.pin, c.lang, c.kind, NULL AS message_id, NULL AS more_message_ids, 'send' AS action
+                b.pin, c.lang, c.kind, NULL AS message_id, NULL AS more_message_ids, 'send' AS action,
+                b.ack, d.acks
          FROM deliveries d
          CROSS JOIN broadcasts b ON b.id = d.broadcast_id
          LEFT JOIN chats c ON c.id = d.chat_id
@@ -311,7 +376,8 @@ async fn claimable_amendments(
 ) -> Result<Vec<Job>> {
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT a.broadcast_id, a.chat_id, a.attempts, b.topic, b.body, b.entities, b.media,
-                a.revision, b.pin, c.lang, c.kind, d.message_id, d.more_message_ids, a.kind AS action
+                a.revision, b.pin, c.lang, c.kind, d.message_id, d.more_message_ids, a.kind AS action,
+                b.ack, d.acks
          FROM amendments a
          JOIN deliveries d ON d.broadcast_id = a.broadcast_id AND d.chat_id = a.chat_id
          JOIN broadcasts b ON b.id = a.broadcast_id
@@ -344,9 +410,10 @@ async fn mark_amendment_in_flight(conn: &mut SqliteConnection, job: &Job) -> Res
 
 fn amendment_kind(action: &Action) -> &'static str {
     match action {
-        Action::Send { .. } => "send",
         Action::Edit { .. } => "edit",
         Action::Delete { .. } => "delete",
+        // Only amendments are looked up by their kind.
+        _ => "send",
     }
 }
 
@@ -429,7 +496,7 @@ async fn record_send(
             .await?;
         }
         // Only edits and deletions end in `Done`; a send has a message id to record.
-        Outcome::Done => debug_assert!(false, "a send ended in Done"),
+        Outcome::Done | Outcome::Counted { .. } => debug_assert!(false, "a send ended in {outcome:?}"),
         // A broadcast recalled while this send was in flight is not tried again.
         Outcome::Retry { error, at, in_doubt } => {
             sqlx::query(
@@ -473,7 +540,7 @@ async fn record_amendment(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let (state, error, at) = match outcome {
-        Outcome::Done | Outcome::Sent { .. } => ("done", None, now),
+        Outcome::Done | Outcome::Sent { .. } | Outcome::Counted { .. } => ("done", None, now),
         Outcome::Retry { error, at, .. } => ("pending", Some(error.clone()), *at),
         Outcome::Failed { error, .. } => ("failed", Some(error.clone()), now),
         Outcome::Migrated { to } => (
@@ -504,7 +571,12 @@ async fn record_amendment(
 
 /// The bot was removed, blocked, or the chat deleted: the chat is inactive, so later broadcasts
 /// skip it, and whatever else was queued for it fails with the same reason.
-async fn chat_is_gone(conn: &mut SqliteConnection, chat: i64, error: &str, now: DateTime<Utc>) -> Result<()> {
+pub(super) async fn chat_is_gone(
+    conn: &mut SqliteConnection,
+    chat: i64,
+    error: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
     sqlx::query("UPDATE chats SET active = 0, left_at = coalesce(left_at, ?2) WHERE id = ?1")
         .bind(chat)
         .bind(millis(now))

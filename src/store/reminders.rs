@@ -6,7 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use sqlx::{Row, SqliteConnection};
 use teloxide::types::UserId;
 
-use super::{Store, areas_json, audit, content_columns, from_millis, millis, parse_areas_json, parse_media};
+use super::{
+    Store, ack_json, areas_json, audit, content_columns, from_millis, millis, parse_areas_json, parse_media,
+};
 use crate::{
     domain::{AreaCode, Content, Media, PostRequest, Window},
     error::Result,
@@ -318,9 +320,10 @@ impl Store {
             sqlx::query(
                 "UPDATE reminders SET schedule = ?1, window_from = ?2, window_to = ?3, topic = ?4, areas = ?5,
                      pin = ?6, urgent = ?7, body = ?8, entities = ?9, media = ?10, next_fire_at = ?11,
+                     ack = ?12,
                      status = CASE WHEN status = 'paused' THEN 'paused'
                                    WHEN ?11 IS NULL THEN 'finished' ELSE 'active' END
-                 WHERE id = ?12 AND status != 'cancelled'",
+                 WHERE id = ?13 AND status != 'cancelled'",
             ),
             new,
         )
@@ -411,9 +414,9 @@ async fn broadcast_fires(
     // `WHERE true` tells SQLite's parser that ON CONFLICT belongs to the INSERT, not the join.
     Ok(sqlx::query_scalar(
         "INSERT INTO broadcasts (created_at, created_by, topic, areas, pin, urgent, body, entities, media,
-                                 not_before, reminder_id, fire_at, late)
+                                 not_before, reminder_id, fire_at, late, ack)
          SELECT ?2, r.created_by, r.topic, r.areas, r.pin, r.urgent, r.body, r.entities, r.media, ?2, r.id,
-                f.value ->> 1, f.value ->> 2
+                f.value ->> 1, f.value ->> 2, r.ack
          FROM json_each(?1) f JOIN reminders r ON r.id = f.value ->> 0
          WHERE true
          ON CONFLICT (reminder_id, fire_at) WHERE reminder_id IS NOT NULL DO NOTHING
@@ -430,8 +433,9 @@ const IMPORTER: UserId = UserId(0);
 
 type Statement<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments>;
 
-/// Binds what `/remind` defines — schedule, window, audience, options, content, next fire — as
-/// ?1 to ?11: the one list of a reminder's columns, for creating it and for redefining it.
+/// Binds what `/remind` defines — schedule, window, audience, options, content, next fire,
+/// acknowledgement — as ?1 to ?12: the one list of a reminder's columns, for creating it and
+/// for redefining it.
 fn bind_definition<'q>(statement: Statement<'q>, new: &'q NewReminder) -> Statement<'q> {
     let (entities, media) = content_columns(&new.content);
     statement
@@ -446,6 +450,7 @@ fn bind_definition<'q>(statement: Statement<'q>, new: &'q NewReminder) -> Statem
         .bind(entities)
         .bind(media)
         .bind(new.next_fire_at.map(millis))
+        .bind(ack_json(new.request.ack))
 }
 
 async fn insert_reminder(
@@ -457,8 +462,8 @@ async fn insert_reminder(
     let inserted = bind_definition(
         sqlx::query(
             "INSERT INTO reminders (schedule, window_from, window_to, topic, areas, pin, urgent, body, entities,
-                                    media, next_fire_at, created_by, created_at, status, import_key)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)
+                                    media, next_fire_at, ack, created_by, created_at, status, import_key)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
              ON CONFLICT (import_key) DO NOTHING
              RETURNING id",
         ),

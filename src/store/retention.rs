@@ -44,7 +44,7 @@ impl Store {
         sqlx::query(
             "INSERT INTO folded_deliveries
                  (broadcast_id, total, sent, failed, cancelled, pinned, pin_failed, in_doubt, edited, deleted,
-                  folded_at)
+                  folded_at, reach, groups, acked_chats)
              SELECT b.value,
                     (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.value),
                     (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.value AND d.state = 'sent'),
@@ -58,7 +58,12 @@ impl Store {
                      WHERE a.broadcast_id = b.value AND a.kind = 'edit' AND a.state = 'done'),
                     (SELECT count(*) FROM amendments a
                      WHERE a.broadcast_id = b.value AND a.kind = 'delete' AND a.state = 'done'),
-                    ?2
+                    ?2,
+                    (SELECT coalesce(sum(d.reach), 0) FROM deliveries d
+                     WHERE d.broadcast_id = b.value AND d.state = 'sent'),
+                    (SELECT count(*) FROM deliveries d
+                     WHERE d.broadcast_id = b.value AND d.state = 'sent' AND d.chat_id < 0),
+                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.value AND d.acks > 0)
              FROM json_each(?1) b",
         )
         .bind(&ids_json)

@@ -193,6 +193,8 @@ struct State {
     chats: HashMap<i64, Value>,
     /// (chat_id, user_id) -> status; absent means "member".
     members: HashMap<(i64, i64), String>,
+    /// What `getChatMemberCount` answers per chat; 2 (the bot and one person) if unset.
+    member_counts: HashMap<i64, u32>,
     scripts: HashMap<(String, i64), VecDeque<Reply>>,
     limiter: Option<Limiter>,
     latency: Duration,
@@ -259,6 +261,11 @@ impl FakeTelegram {
     pub fn set_member_status(&self, chat_id: i64, user_id: i64, status: &str) {
         assert!(MEMBER_STATUSES.contains(&status), "unknown chat member status {status:?}");
         self.state().members.insert((chat_id, user_id), status.to_owned());
+    }
+
+    /// What `getChatMemberCount` answers for `chat_id`, the bot included.
+    pub fn set_member_count(&self, chat_id: i64, count: u32) {
+        self.state().member_counts.insert(chat_id, count);
     }
 
     /// Scripts the answer to the next `sendMessage` to `chat_id`.

@@ -106,6 +106,7 @@ impl TestApp {
             quiet_hours: self.options.quiet_hours.clone(),
             catchup: self.options.catchup.clone(),
             keep_deliveries: "400".into(),
+            ack_within: "2h".into(),
         }
         .validate()
         .expect("test settings");

@@ -11,6 +11,7 @@ use teloxide::{
 use super::Official;
 use crate::{
     bot::{Context, Outgoing, Reply, one, texts},
+    delivery::AckButton,
     domain::{Content, Lang, Media, PostRequest, local_to_utc, parse_date, parse_time, render},
     error::Result,
     store::Confirmation,
@@ -205,9 +206,11 @@ pub async fn prepare_preview(
 
     let topic = ctx.topics.get(&request.topic).expect("parse checked the topic");
     // Residents read the announcement in the ward's default language unless their chat chose.
+    // The button of a preview belongs to no broadcast: a tap on it is answered as such.
     let exact = Outgoing::Announcement {
         rendered: render(topic, ctx.default_lang, &content.text, &content.entities),
         media: content.media.clone(),
+        button: request.ack.map(|_| AckButton::new(0, 0, ctx.default_lang)),
     };
     let facts = texts::PreviewFacts {
         kind: texts::content_kind(lang, &content.media),

@@ -8,7 +8,7 @@ use chrono_tz::Tz;
 use super::{areas_text, html, local};
 use crate::{
     domain::Lang,
-    store::{BroadcastReport, BroadcastSummary, ChatFailure},
+    store::{AckCounts, BroadcastReport, BroadcastSummary, ChatFailure},
 };
 
 pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
@@ -31,14 +31,15 @@ pub fn broadcasts(lang: Lang, list: &[BroadcastSummary], zone: Tz) -> String {
         let kind = super::content_kind(lang, &b.media).map(|kind| format!(" · {kind}")).unwrap_or_default();
         let _ = writeln!(
             text,
-            "#{} · {} · {} · {}{kind} · {} · {}/{}{recalled}",
+            "#{} · {} · {} · {}{kind} · {} · {}/{} · {}{recalled}",
             b.id,
             local(b.created_at, zone),
             b.created_by,
             b.topic,
             areas_text(lang, &b.areas),
             b.delivered,
-            b.total
+            b.total,
+            reach_text(lang, b.reach, b.groups),
         );
     }
     text.push_str(match lang {
@@ -71,8 +72,33 @@ pub fn report(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
         "May have arrived twice, or part of an album (Loa stopped abruptly, or Telegram did not answer, while sending):\n",
     );
     chat_list(&mut text, Some(heading), &report.in_doubt);
+    if let Some(acks) = &report.acks {
+        ack_lines(&mut text, lang, acks);
+    }
     report_notes(&mut text, lang, report);
     text
+}
+
+/// Who tapped «✅ Đã nhận», chat by chat, and the groups where nobody has.
+fn ack_lines(text: &mut String, lang: Lang, acks: &AckCounts) {
+    let (title, people, none) = match lang {
+        Lang::Vi => ("Đã nhận", "người", "Chưa ai bấm «Đã nhận»:\n"),
+        Lang::En => ("Acknowledged", "people", "Nobody has tapped «Got it» yet:\n"),
+    };
+    let groups = if lang == Lang::Vi { "nhóm" } else { "groups" };
+    let _ = writeln!(text, "{title}: {}/{} {groups}", acks.acked_groups, acks.groups);
+    for (chat_title, chat_id, count) in &acks.by_chat {
+        let _ = writeln!(text, "  • {} ({chat_id}): {count} {people}", html(chat_title));
+    }
+    chat_list(text, Some(none), &acks.none);
+}
+
+/// "~N people in M groups": how far an announcement went, as far as member counts are known.
+pub fn reach_text(lang: Lang, reach: u64, groups: u64) -> String {
+    match lang {
+        Lang::Vi => format!("đến ~{reach} người trong {groups} nhóm"),
+        Lang::En => format!("reached ~{reach} people in {groups} groups"),
+    }
 }
 
 /// The report's first lines: which announcement, and how far its delivery got.
@@ -87,13 +113,14 @@ fn report_head(lang: Lang, report: &BroadcastReport, zone: Tz) -> String {
     let kind =
         super::content_kind(lang, &b.media).map(|kind| format!(" — {}", html(&kind))).unwrap_or_default();
     format!(
-        "<b>{title} #{}</b> — {} — {}{kind} — {}\n{delivered}: {}/{}\n{pending}: {}\n{failed_word}: {failed}\n",
+        "<b>{title} #{}</b> — {} — {}{kind} — {}\n{delivered}: {}/{} ({})\n{pending}: {}\n{failed_word}: {failed}\n",
         b.id,
         local(b.created_at, zone),
         b.topic,
         areas_text(lang, &b.areas),
         b.delivered,
         b.total,
+        reach_text(lang, b.reach, b.groups),
         report.pending,
     )
 }

@@ -6,8 +6,8 @@ use std::fmt::Write;
 use chrono::{DateTime, NaiveTime, Utc};
 use chrono_tz::Tz;
 
-use super::{areas_text, gist_with_kind, local, schedule::gist, time_error};
-use crate::domain::{AreaCode, FlowStatus, Lang, Media, QuickTime, QuietHours, SendTimeError, Step};
+use super::{areas_text, gist_with_kind, local, time_error};
+use crate::domain::{AreaCode, FlowStatus, Lang, Media, QuickTime, QuietHours, SendTimeError, Step, gist};
 
 /// What the flow message says has been chosen so far.
 pub struct FlowFacts<'a> {
@@ -25,6 +25,8 @@ pub struct FlowOptions {
     pub urgent: bool,
     /// Media's words go as a text message of their own, before it.
     pub text_apart: bool,
+    /// Residents are asked to tap «✅ Đã nhận».
+    pub ack: bool,
     /// The local send time; `None`: as soon as it is confirmed.
     pub send_at: Option<String>,
 }
@@ -66,6 +68,9 @@ fn options_text(lang: Lang, options: &FlowOptions) -> String {
     }
     if options.urgent {
         parts.push(if vi { "⚠️ khẩn" } else { "⚠️ urgent" }.to_owned());
+    }
+    if options.ack {
+        parts.push(if vi { "🙋 cần bấm «Đã nhận»" } else { "🙋 asks for «Got it»" }.to_owned());
     }
     if options.text_apart {
         parts.push(if vi { "✂️ chữ gửi thành tin riêng" } else { "✂️ words sent apart" }.to_owned());
@@ -282,6 +287,10 @@ pub fn button_pin(lang: Lang, on: bool) -> String {
 
 pub fn button_urgent(lang: Lang, on: bool) -> String {
     ticked(if lang == Lang::Vi { "⚠️ Khẩn" } else { "⚠️ Urgent" }, on)
+}
+
+pub fn button_ack(lang: Lang, on: bool) -> String {
+    ticked(if lang == Lang::Vi { "🙋 Yêu cầu bấm «Đã nhận»" } else { "🙋 Ask for «Got it»" }, on)
 }
 
 pub fn button_text_apart(lang: Lang, on: bool) -> String {

@@ -1,6 +1,7 @@
 //! Every reply the bot writes, in Vietnamese (the default) and English, side by side so that a
 //! change to one is seen next to the other.
 
+mod acks;
 mod broadcasts;
 mod compose;
 mod content;
@@ -14,6 +15,7 @@ mod toggles;
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
+pub use acks::*;
 pub use broadcasts::*;
 pub use compose::*;
 pub use content::*;

@@ -5,16 +5,16 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 use super::{areas_text, html, local};
-use crate::domain::{AreaCode, Lang, PostError, TopicCatalog};
+use crate::domain::{AckError, AreaCode, Lang, PostError, TopicCatalog};
 
-const POST_FORM_VI: &str = "Cách viết: /post <chủ đề> [area=5,7] [ghim] [khan] <nội dung>\n\
+const POST_FORM_VI: &str = "Cách viết: /post <chủ đề> [area=5,7] [ghim] [khan] [ack[=30m][,remind]] <nội dung>\n\
      Ví dụ: /post rac area=5 ghim Từ 1/6, thu gom rác 18:00–20:00 thứ Hai, Tư, Sáu.\n\
      Với ảnh/tệp có chú thích quá dài, thêm tach để gửi chữ thành tin riêng ngay trước ảnh.\n\
-     Dùng -- trước nội dung nếu nội dung bắt đầu bằng ghim, khan, tach, pin, urgent, apart hoặc có dấu =.";
-const POST_FORM_EN: &str = "Form: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] <text>\n\
+     Dùng -- trước nội dung nếu nội dung bắt đầu bằng ghim, khan, tach, ack, pin, urgent, apart hoặc có dấu =.";
+const POST_FORM_EN: &str = "Form: /post <topic> [area=5,7] [ghim|pin] [khan|urgent] [ack[=30m][,remind]] <text>\n\
      Example: /post rac area=5 ghim From 1 June, waste is collected 18:00–20:00 Mon, Wed, Fri.\n\
      With media whose caption is too long, add apart to send the words as a message just before it.\n\
-     Put -- before the text if it starts with ghim, khan, tach, pin, urgent, apart or contains =.";
+     Put -- before the text if it starts with ghim, khan, tach, ack, pin, urgent, apart or contains =.";
 
 fn post_form(lang: Lang) -> &'static str {
     match lang {
@@ -36,10 +36,14 @@ pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> Stri
             format!("There is no topic «{topic}». Topics: {topics}.")
         }
         (Lang::Vi, PostError::UnknownOption(option)) => {
-            format!("Không hiểu tuỳ chọn «{option}». Tuỳ chọn: area=, ghim (pin), khan (urgent).")
+            format!(
+                "Không hiểu tuỳ chọn «{option}». Tuỳ chọn: area=, ghim (pin), khan (urgent), xacnhan (ack), tach (apart)."
+            )
         }
         (Lang::En, PostError::UnknownOption(option)) => {
-            format!("Unknown option «{option}». Options: area=, ghim (pin), khan (urgent).")
+            format!(
+                "Unknown option «{option}». Options: area=, ghim (pin), khan (urgent), xacnhan (ack), tach (apart)."
+            )
         }
         (Lang::Vi, PostError::BadArea(code, _)) => {
             format!("Mã tổ dân phố «{code}» không hợp lệ: chỉ gồm chữ không dấu, số và dấu gạch ngang.")
@@ -50,6 +54,18 @@ pub fn post_error(lang: Lang, error: &PostError, catalog: &TopicCatalog) -> Stri
         (Lang::Vi, PostError::EmptyText) => "Thiếu nội dung thông báo.".to_owned(),
         (Lang::En, PostError::EmptyText) => "The announcement text is missing.".to_owned(),
         (lang, PostError::BadDate(error)) => super::time_error(lang, error),
+        (Lang::Vi, PostError::BadAck(AckError::Unreadable(part))) => format!(
+            "Không hiểu «{part}» trong ack=. Viết ack (hạn mặc định), ack=30m, ack=2h,remind (nhắc lại nhóm chưa xác nhận) hoặc ack=off."
+        ),
+        (Lang::En, PostError::BadAck(AckError::Unreadable(part))) => format!(
+            "«{part}» in ack= is unreadable. Write ack (the default time), ack=30m, ack=2h,remind (remind groups that did not tap) or ack=off."
+        ),
+        (Lang::Vi, PostError::BadAck(AckError::OutOfRange(part))) => {
+            format!("Hạn xác nhận «{part}» phải từ 1 phút đến 7 ngày (168h).")
+        }
+        (Lang::En, PostError::BadAck(AckError::OutOfRange(part))) => {
+            format!("The time to acknowledge «{part}» must be between 1 minute and 7 days (168h).")
+        }
         (Lang::Vi, PostError::TooLong { length, max }) => {
             format!(
                 "Nội dung dài {length} ký tự, quá giới hạn {max} ký tự của một tin Telegram (đã trừ tiêu đề)."

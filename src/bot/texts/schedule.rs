@@ -7,7 +7,7 @@ use chrono_tz::Tz;
 
 use super::{areas_text, local};
 use crate::{
-    domain::{AreaCode, Lang, Media, QuietHours, TimeError, TopicCatalog, WhenError, WindowError},
+    domain::{AreaCode, Lang, Media, QuietHours, TimeError, TopicCatalog, WhenError, WindowError, gist},
     store::{Reminder, ReminderStatus},
 };
 
@@ -363,17 +363,6 @@ pub struct Upcoming {
     pub topic: String,
     pub body: String,
     pub media: Media,
-}
-
-/// The first line of an announcement, shortened for a list.
-pub(super) fn gist(body: &str) -> String {
-    const MAX: usize = 80;
-    let line = body.lines().next().unwrap_or_default();
-    if line.chars().count() > MAX {
-        format!("{}…", line.chars().take(MAX).collect::<String>())
-    } else {
-        line.to_owned()
-    }
 }
 
 pub fn upcoming(lang: Lang, items: &[Upcoming], catalog: &TopicCatalog, zone: Tz) -> String {

@@ -164,6 +164,10 @@ impl State {
             "getChat" => self.get_chat(body),
             "getChatMember" => self.get_chat_member(body),
             "getChatAdministrators" => self.get_chat_administrators(body),
+            "getChatMemberCount" => match chat_id(body) {
+                Some(chat_id) => Answer::Ok(json!(self.member_counts.get(&chat_id).copied().unwrap_or(2))),
+                None => Answer::error(400, "Bad Request: chat not found"),
+            },
             _ => match SentKind::sent_by(method) {
                 Some(kind) => self.send(kind, body),
                 None => Answer::error(404, "Not Found: method not found"),

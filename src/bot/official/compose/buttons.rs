@@ -20,6 +20,8 @@ pub enum Action {
     ToggleUrgent,
     /// Media's words, too long for a caption, go as a text message of their own.
     ToggleTextApart,
+    /// Residents are asked to tap «✅ Đã nhận».
+    ToggleAck,
     /// Opens the send-time choices.
     ChooseTime,
     QuickTime(QuickTime),
@@ -41,6 +43,7 @@ impl Action {
             Action::TogglePin
             | Action::ToggleUrgent
             | Action::ToggleTextApart
+            | Action::ToggleAck
             | Action::ChooseTime
             | Action::Preview => step == Step::Options,
             Action::QuickTime(_) | Action::TypeTime => step == Step::When,
@@ -77,6 +80,7 @@ impl Tap {
             Action::TogglePin => "pin".into(),
             Action::ToggleUrgent => "urgent".into(),
             Action::ToggleTextApart => "apart".into(),
+            Action::ToggleAck => "ack".into(),
             Action::ChooseTime => "when".into(),
             Action::QuickTime(choice) => format!("q:{}", quick_code(*choice)),
             Action::TypeTime => "type".into(),
@@ -103,6 +107,7 @@ impl Tap {
                 "pin" => Action::TogglePin,
                 "urgent" => Action::ToggleUrgent,
                 "apart" => Action::ToggleTextApart,
+                "ack" => Action::ToggleAck,
                 "when" => Action::ChooseTime,
                 "type" => Action::TypeTime,
                 "view" => Action::Preview,

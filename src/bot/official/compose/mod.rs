@@ -213,6 +213,7 @@ fn request_of(flow: &Flow) -> Option<PostRequest> {
         urgent: flow.urgent,
         // The flow sets it on its content, with the ✂️ button.
         text_apart: false,
+        ack: flow.ack,
         body: String::new(),
     })
 }

@@ -11,7 +11,7 @@ use super::{
 };
 use crate::{
     bot::{Context, Outgoing, texts},
-    domain::{AreaCode, Lang, QuickTime, SendTimeError, Step},
+    domain::{AckRequest, AreaCode, Lang, QuickTime, SendTimeError, Step},
     error::Result,
     store::Flow,
 };
@@ -55,6 +55,17 @@ pub async fn apply(official: &Official, flow: &mut Flow, action: Action, ctx: &C
         }
         Action::ToggleUrgent => {
             flow.urgent = !flow.urgent;
+            // Urgent announcements ask for taps unless the official says otherwise after.
+            if flow.urgent {
+                flow.ack.get_or_insert_default();
+            }
+            None
+        }
+        Action::ToggleAck => {
+            flow.ack = match flow.ack {
+                Some(_) => None,
+                None => Some(AckRequest::default()),
+            };
             None
         }
         Action::ToggleTextApart => {

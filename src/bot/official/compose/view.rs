@@ -43,6 +43,7 @@ fn text_of(flow: &Flow, lang: Lang, notice: Option<&str>, ctx: &Context) -> Stri
             pin: flow.pin,
             urgent: flow.urgent,
             text_apart: text_apart(&flow.content),
+            ack: flow.ack.is_some(),
             send_at: flow.send_at.map(|at| texts::local(at, ctx.timezone)),
         }),
     };
@@ -121,6 +122,7 @@ fn option_rows(flow: &Flow, lang: Lang, ctx: &Context) -> Vec<Vec<InlineKeyboard
             button(texts::button_pin(lang, flow.pin), flow.id, flow.step, Action::TogglePin),
             button(texts::button_urgent(lang, flow.urgent), flow.id, flow.step, Action::ToggleUrgent),
         ],
+        vec![button(texts::button_ack(lang, flow.ack.is_some()), flow.id, flow.step, Action::ToggleAck)],
         vec![button(texts::button_when(lang, at.as_deref()), flow.id, flow.step, Action::ChooseTime)],
     ];
     // Offered only when the words are too long for a caption: otherwise one message is better.

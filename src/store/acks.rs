@@ -1,0 +1,317 @@
+//! Acknowledgements: residents' taps on «✅ Đã nhận», the count each button shows, and what is
+//! owed when a group has not tapped in time — a notice to the author, and (if asked) one
+//! reminder to the group. All of it is outbox work, done by the delivery worker under the same
+//! limits as deliveries, and all of it is in the database, so a restart finishes it.
+
+use chrono::{DateTime, Duration, Utc};
+use sqlx::SqliteConnection;
+use teloxide::types::UserId;
+
+use super::{
+    Store, millis,
+    outbox::{Action, Job, JobRow, Outcome, SentRow},
+};
+use crate::{domain::Lang, error::Result};
+
+/// A button's count is edited at most this often, so taps in a busy group cost few requests.
+const COUNT_EDIT_EVERY: Duration = Duration::seconds(10);
+
+/// What a tap on «✅ Đã nhận» did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AckTap {
+    /// The first tap by this person in this chat: counted.
+    Recorded,
+    /// This person had already tapped here.
+    Again,
+    /// The announcement was recalled.
+    Recalled,
+    /// Not an announcement that asks for taps in this chat (a preview's button, one from
+    /// before retention forgot its deliveries).
+    NotAsked,
+}
+
+impl Store {
+    /// Records `user`'s tap on broadcast `broadcast`'s button in `chat`, once.
+    pub async fn record_ack(
+        &self,
+        broadcast: i64,
+        chat: i64,
+        user: UserId,
+        now: DateTime<Utc>,
+    ) -> Result<AckTap> {
+        let mut tx = self.begin_write().await?;
+        let found: Option<(bool, Option<i64>)> = sqlx::query_as(
+            "SELECT b.ack IS NOT NULL, b.recalled_at FROM broadcasts b
+             JOIN deliveries d ON d.broadcast_id = b.id AND d.chat_id = ?2 AND d.state = 'sent'
+             WHERE b.id = ?1",
+        )
+        .bind(broadcast)
+        .bind(chat)
+        .fetch_optional(&mut *tx)
+        .await?;
+        match found {
+            None | Some((false, _)) => return Ok(AckTap::NotAsked),
+            Some((true, Some(_))) => return Ok(AckTap::Recalled),
+            Some((true, None)) => {}
+        }
+        let inserted = sqlx::query(
+            "INSERT OR IGNORE INTO acks (broadcast_id, chat_id, user_id, at) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(broadcast)
+        .bind(chat)
+        .bind(user.0 as i64)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if inserted == 0 {
+            return Ok(AckTap::Again);
+        }
+        // One tap is enough for a group: nothing is owed for it any more unless already under way.
+        sqlx::query(
+            "UPDATE deliveries SET acks = acks + 1, ack_due_at = NULL,
+                 ack_notice = CASE WHEN ack_notice = 'pending' THEN NULL ELSE ack_notice END,
+                 ack_reminder = CASE WHEN ack_reminder = 'pending' THEN NULL ELSE ack_reminder END
+             WHERE broadcast_id = ?1 AND chat_id = ?2",
+        )
+        .bind(broadcast)
+        .bind(chat)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(AckTap::Recorded)
+    }
+}
+
+/// Deliveries just sent owe a tap by their deadline if their broadcast asks for one. Only
+/// groups are held to it: a private subscriber reads alone.
+pub(super) async fn owed_by_sent(
+    conn: &mut SqliteConnection,
+    sent: &[SentRow],
+    now: DateTime<Utc>,
+    ack_within: Duration,
+) -> Result<()> {
+    let sent: Vec<(i64, i64)> = sent.iter().map(|row| (row.0, row.1)).collect();
+    sqlx::query(
+        "UPDATE deliveries SET ack_due_at = ?2 + coalesce(b.ack ->> '$.within_secs', ?3) * 1000
+         FROM json_each(?1) s
+         CROSS JOIN broadcasts b ON b.id = s.value ->> 0
+         WHERE deliveries.broadcast_id = s.value ->> 0 AND deliveries.chat_id = s.value ->> 1
+           AND deliveries.chat_id < 0 AND b.ack IS NOT NULL AND deliveries.acks = 0",
+    )
+    .bind(serde_json::to_string(&sent).expect("numbers serialise"))
+    .bind(millis(now))
+    .bind(ack_within.num_seconds())
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Deliveries past their deadline without a tap: their author is to be told, and, where the
+/// broadcast asked for it, the group reminded once. A recalled broadcast owes neither.
+pub(super) async fn take_overdue(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<()> {
+    sqlx::query(
+        "UPDATE deliveries SET ack_due_at = NULL,
+             ack_notice = CASE WHEN b.recalled_at IS NULL AND b.created_by <> 0 THEN 'pending' END,
+             ack_reminder = CASE WHEN ack_reminder IS NULL AND b.recalled_at IS NULL AND (b.ack ->> '$.remind')
+                                 THEN 'pending' ELSE ack_reminder END,
+             ack_reminder_at = ?1
+         FROM broadcasts b
+         WHERE b.id = deliveries.broadcast_id AND deliveries.ack_due_at <= ?1 AND deliveries.acks = 0",
+    )
+    .bind(millis(now))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Due acknowledgement work: counts to show, reminders to send (in quiet hours only for urgent
+/// broadcasts), notices to authors.
+pub(super) async fn claimable(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+    quiet: bool,
+) -> Result<Vec<Job>> {
+    let rows: Vec<JobRow> = sqlx::query_as(
+        "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.entities, b.media, b.revision, b.pin,
+                c.lang, c.kind, d.message_id, d.more_message_ids,
+                CASE WHEN d.acks <> d.acks_shown AND coalesce(d.acks_shown_at, 0) <= ?1 - ?4
+                     THEN 'show_acks' ELSE 'remind_ack' END AS action,
+                b.ack, d.acks
+         FROM deliveries d
+         CROSS JOIN broadcasts b ON b.id = d.broadcast_id
+         LEFT JOIN chats c ON c.id = d.chat_id
+         WHERE d.state = 'sent' AND b.recalled_at IS NULL
+           AND ((d.acks <> d.acks_shown AND coalesce(d.acks_shown_at, 0) <= ?1 - ?4)
+                OR (d.ack_reminder = 'pending' AND d.ack_reminder_at <= ?1 AND d.urgent >= ?3))
+         LIMIT ?2",
+    )
+    .bind(millis(now))
+    .bind(limit)
+    .bind(quiet)
+    .bind(COUNT_EDIT_EVERY.num_milliseconds())
+    .fetch_all(&mut *conn)
+    .await?;
+    let mut jobs: Vec<Job> = rows.into_iter().map(JobRow::into_job).collect();
+    jobs.extend(overdue_notices(conn, limit).await?);
+    Ok(jobs)
+}
+
+/// A broadcast with chats overdue: its id, author, topic, content columns, revision, the
+/// author's language, and the overdue chats' titles as a JSON array.
+type OverdueRow = (i64, i64, String, String, Option<String>, Option<String>, i64, Option<String>, String);
+
+/// One notice per broadcast, to its author, listing every chat now overdue.
+async fn overdue_notices(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<Job>> {
+    let rows: Vec<OverdueRow> = sqlx::query_as(
+        "SELECT b.id, b.created_by, b.topic, b.body, b.entities, b.media, b.revision, a.lang,
+                    json_group_array(coalesce(c.title, d.chat_id))
+             FROM deliveries d
+             JOIN broadcasts b ON b.id = d.broadcast_id
+             LEFT JOIN chats c ON c.id = d.chat_id
+             LEFT JOIN chats a ON a.id = b.created_by
+             WHERE d.ack_notice = 'pending'
+             GROUP BY b.id
+             LIMIT ?1",
+    )
+    .bind(limit)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(broadcast_id, author, topic, body, entities, media, revision, lang, chats)| Job {
+            broadcast_id,
+            chat_id: author,
+            action: Action::ReportOverdue { chats: serde_json::from_str(&chats).unwrap_or_default() },
+            attempts: 0,
+            topic,
+            content: super::content_from_columns(body, entities.as_deref(), media.as_deref()),
+            revision,
+            lang: lang.as_deref().and_then(Lang::parse),
+            is_group: false,
+            ack: None,
+            acks: 0,
+        })
+        .collect())
+}
+
+/// Marks claimed acknowledgement work in flight. A count edit only notes when it began: that
+/// is its throttle, and an edit done twice shows the same count.
+pub(super) async fn mark_in_flight(conn: &mut SqliteConnection, job: &Job, now: DateTime<Utc>) -> Result<()> {
+    let statement = match job.action {
+        Action::ShowAcks { .. } => {
+            "UPDATE deliveries SET acks_shown_at = ?3 WHERE broadcast_id = ?1 AND chat_id = ?2"
+        }
+        Action::RemindAck => {
+            "UPDATE deliveries SET ack_reminder = 'sending' WHERE broadcast_id = ?1 AND chat_id = ?2"
+        }
+        // The notice's chat is the author's: it covers every overdue chat of the broadcast.
+        _ => {
+            "UPDATE deliveries SET ack_notice = 'sending' WHERE broadcast_id = ?1 AND ack_notice = 'pending'"
+        }
+    };
+    sqlx::query(statement).bind(job.broadcast_id).bind(job.chat_id).bind(millis(now)).execute(conn).await?;
+    Ok(())
+}
+
+/// Claimed work that never started goes back.
+pub(super) async fn release(conn: &mut SqliteConnection, job: &Job) -> Result<()> {
+    let statement = match job.action {
+        Action::RemindAck => {
+            "UPDATE deliveries SET ack_reminder = 'pending'
+             WHERE broadcast_id = ?1 AND chat_id = ?2 AND ack_reminder = 'sending'"
+        }
+        Action::ReportOverdue { .. } => {
+            "UPDATE deliveries SET ack_notice = 'pending' WHERE broadcast_id = ?1 AND ack_notice = 'sending'"
+        }
+        // A count edit is claimed again once its throttle has passed.
+        _ => return Ok(()),
+    };
+    sqlx::query(statement).bind(job.broadcast_id).bind(job.chat_id).execute(conn).await?;
+    Ok(())
+}
+
+/// At start-up, reminders and notices a dead process had in flight are owed again. A
+/// reminder among them may have reached its group: it gets a second at most.
+pub(super) async fn resume_in_flight(conn: &mut SqliteConnection) -> Result<u64> {
+    let reminders =
+        sqlx::query("UPDATE deliveries SET ack_reminder = 'pending' WHERE ack_reminder = 'sending'")
+            .execute(&mut *conn)
+            .await?
+            .rows_affected();
+    let notices = sqlx::query("UPDATE deliveries SET ack_notice = 'pending' WHERE ack_notice = 'sending'")
+        .execute(&mut *conn)
+        .await?
+        .rows_affected();
+    Ok(reminders + notices)
+}
+
+pub(super) async fn record(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome) -> Result<()> {
+    let (broadcast, chat) = (job.broadcast_id, job.chat_id);
+    match (&job.action, outcome) {
+        // Shown, or it cannot be (the message is gone): either way, not again until a new tap.
+        (Action::ShowAcks { .. }, Outcome::Done | Outcome::Failed { .. }) => {
+            sqlx::query("UPDATE deliveries SET acks_shown = ?3 WHERE broadcast_id = ?1 AND chat_id = ?2")
+                .bind(broadcast)
+                .bind(chat)
+                .bind(job.acks)
+                .execute(conn)
+                .await?;
+        }
+        (Action::ShowAcks { .. }, _) => {}
+        (Action::RemindAck, Outcome::Sent { message_id, .. }) => {
+            // Recalled with the announcement.
+            sqlx::query(
+                "UPDATE deliveries SET ack_reminder = 'sent',
+                     more_message_ids = json_insert(coalesce(more_message_ids, '[]'), '$[#]', ?3)
+                 WHERE broadcast_id = ?1 AND chat_id = ?2",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .bind(message_id)
+            .execute(conn)
+            .await?;
+        }
+        (Action::RemindAck, Outcome::Retry { at, .. }) => {
+            sqlx::query(
+                "UPDATE deliveries SET ack_reminder = 'pending', ack_reminder_at = ?3
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND ack_reminder = 'sending'",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .bind(millis(*at))
+            .execute(conn)
+            .await?;
+        }
+        (Action::RemindAck, _) => {
+            sqlx::query(
+                "UPDATE deliveries SET ack_reminder = 'failed'
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND ack_reminder = 'sending'",
+            )
+            .bind(broadcast)
+            .bind(chat)
+            .execute(conn)
+            .await?;
+        }
+        (Action::ReportOverdue { .. }, outcome) => {
+            // To retry, the chats fall due again at `at`: a chat that tapped meanwhile drops out.
+            let (state, due) = match outcome {
+                Outcome::Sent { .. } | Outcome::Done => (Some("sent"), None),
+                Outcome::Retry { at, .. } => (None, Some(millis(*at))),
+                _ => (Some("failed"), None),
+            };
+            sqlx::query(
+                "UPDATE deliveries SET ack_notice = ?2, ack_due_at = coalesce(?3, ack_due_at)
+                 WHERE broadcast_id = ?1 AND ack_notice = 'sending'",
+            )
+            .bind(broadcast)
+            .bind(state)
+            .bind(due)
+            .execute(conn)
+            .await?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
