@@ -13,6 +13,7 @@
 //!    sends what is owed, paced under Telegram's limits, and records each outcome. The
 //!    [`scheduler`] turns reminders' due fires into broadcasts the same way.
 //!
+//! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
@@ -21,6 +22,7 @@
 
 pub mod app;
 pub mod bot;
+pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod delivery;

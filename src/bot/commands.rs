@@ -61,6 +61,8 @@ pub enum OfficialCommand {
     Broadcasts,
     #[command(aliases = ["baocao"])]
     Report(String),
+    #[command(aliases = ["thongke"])]
+    Stats,
     Edit(String),
     #[command(aliases = ["thuhoi"])]
     Recall(String),
@@ -118,5 +120,6 @@ mod tests {
             OfficialCommand::parse("/traloi 12 Đã xử lý", BOT).ok(),
             Some(OfficialCommand::Answer("12 Đã xử lý".into()))
         );
+        assert_eq!(OfficialCommand::parse("/thongke", BOT).ok(), Some(OfficialCommand::Stats));
     }
 }

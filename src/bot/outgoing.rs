@@ -16,8 +16,11 @@ use std::{
 };
 
 use chrono::Utc;
-use teloxide::types::{InputFile, MessageId};
-use teloxide::{ApiError, RequestError, prelude::*, types::ParseMode};
+use teloxide::{
+    ApiError, RequestError,
+    prelude::*,
+    types::{InputFile, MessageId, ParseMode},
+};
 use tokio::{
     sync::{Notify, oneshot},
     task::JoinSet,
@@ -311,6 +314,12 @@ async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<Option<Mess
             // A preview half sent is sent again whole: the official sees it twice at worst.
             let sent = send_announcement(bot, chat, rendered, media, button.as_ref()).await;
             sent.map(|ids| ids.first().copied()).map_err(|failure| failure.error)
+        }
+        // Uploaded again on a retry: a picture is drawn for one person, so its file id is not
+        // worth keeping.
+        Outgoing::Picture { png, caption } => {
+            let file = InputFile::memory(png.clone()).file_name("chart.png");
+            bot.send_photo(chat, file).caption(caption).await.map(|sent| Some(sent.id))
         }
     };
     match result {

@@ -64,6 +64,11 @@ pub enum Outgoing {
         media: Media,
         button: Option<AckButton>,
     },
+    /// A picture the bot drew (a chart), uploaded as a PNG file, with a plain-text caption.
+    Picture {
+        png: Vec<u8>,
+        caption: String,
+    },
 }
 
 impl Outgoing {

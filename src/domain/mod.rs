@@ -13,7 +13,9 @@ mod quiet_hours;
 mod reminder;
 mod role;
 mod schedule;
+mod stats;
 mod topic;
+mod weeks;
 
 pub use ack::{
     AckError, AckRequest, ack_button_data, ack_label, ack_overdue_text, ack_reminder_text, album_ack_prompt,
@@ -35,4 +37,6 @@ pub use quiet_hours::{QuietHours, QuietHoursError};
 pub use reminder::{ReminderRefusal, plan_reminder};
 pub use role::Role;
 pub use schedule::{CronExpr, Schedule, When, WhenError, WindowError, split_when};
+pub use stats::{AreaRow, BroadcastTally, Counts, MAX_AREA_ROWS, MAX_TOPIC_ROWS, Stats, TopicRow};
 pub use topic::{Topic, TopicCatalog, TopicSelection, UnknownTopics};
+pub use weeks::Weeks;

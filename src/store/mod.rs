@@ -69,6 +69,7 @@ mod outbox;
 mod reach;
 mod reminders;
 mod retention;
+mod stats;
 mod subscriptions;
 mod ticket_drafts;
 mod ticket_privacy;

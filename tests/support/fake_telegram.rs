@@ -183,6 +183,8 @@ struct State {
     deleted: Vec<(i64, i32)>,
     /// File ids Telegram no longer accepts.
     rejected_file_ids: HashSet<String>,
+    /// Files the bot uploaded; `uploaded-n` names the n-th.
+    uploads: Vec<Vec<u8>>,
     last_media_group_id: u64,
     pending_updates: VecDeque<Value>,
     last_update_id: i64,
@@ -318,6 +320,13 @@ impl FakeTelegram {
     /// 400 "wrong file identifier/HTTP URL specified".
     pub fn reject_file_id(&self, file_id: &str) {
         self.state().rejected_file_ids.insert(file_id.to_owned());
+    }
+
+    /// The content of a file the bot uploaded, by the id it was given
+    /// (`SentMessage::file_id` of the message that carried it).
+    pub fn uploaded(&self, file_id: &str) -> Option<Vec<u8>> {
+        let number: usize = file_id.strip_prefix("uploaded-")?.parse().ok()?;
+        self.state().uploads.get(number.checked_sub(1)?).cloned()
     }
 
     /// The message as the chat shows it now, after edits of its caption

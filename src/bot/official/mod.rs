@@ -8,6 +8,7 @@ mod invites;
 mod posting;
 mod reminders;
 mod staff;
+mod stats;
 
 use std::sync::Arc;
 
@@ -88,6 +89,7 @@ pub async fn handle(message: Message, command: OfficialCommand, me: Me, ctx: Arc
             Ok(id) => paged(OfficialListing::Report(id), &official, &ctx).await,
             Err(_) => Ok(one(texts::broadcast_usage(lang, "report"))),
         },
+        OfficialCommand::Stats => stats::stats(&official, &ctx).await,
         OfficialCommand::Edit(args) => broadcasts::edit(&official, &args, &ctx).await.map(one),
         OfficialCommand::Recall(args) => broadcasts::recall(&official, &args, &ctx).await.map(one),
         OfficialCommand::Answer(args) => desk::answer_command(official.user, &args, lang, &ctx).await,

@@ -11,6 +11,7 @@ mod posting;
 mod report;
 mod resident;
 mod schedule;
+mod stats;
 mod toggles;
 
 use chrono::{DateTime, Utc};
@@ -26,6 +27,7 @@ pub use posting::*;
 pub use report::*;
 pub use resident::*;
 pub use schedule::*;
+pub use stats::*;
 pub use toggles::*;
 
 use crate::domain::{AreaCode, Lang};

@@ -65,6 +65,11 @@ pub const OFFICIAL_COMMANDS: &[CommandHelp] = &[
         en: "Delivery report: /report <id> (/baocao)",
     },
     CommandHelp {
+        command: "stats",
+        vi: "Thống kê 12 tuần: thông báo, lượt gửi, số người nhận, số người bấm «Đã nhận», kèm biểu đồ (/thongke)",
+        en: "12 weeks of statistics: announcements, deliveries, people reached and acknowledgements, with a chart (/thongke)",
+    },
+    CommandHelp {
         command: "edit",
         vi: "Sửa nội dung đã gửi: /edit <số> <nội dung mới>",
         en: "Edit a sent announcement: /edit <id> <new text>",

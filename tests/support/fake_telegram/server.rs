@@ -26,8 +26,13 @@ async fn handle(
     request: Request,
 ) -> Response {
     let method = camel_case(&method);
-    let body = form::parameters(request).await;
-    shared.lock().calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
+    let form = form::parameters(request).await;
+    let body = {
+        let mut state = shared.lock();
+        let body = state.receive(form);
+        state.calls.push(Call { method: method.clone(), body: body.clone(), at: Instant::now() });
+        body
+    };
     if method == "getUpdates" {
         return Answer::Ok(long_poll(&shared, &body).await).into_response();
     }
