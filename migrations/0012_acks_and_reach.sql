@@ -28,10 +28,13 @@ ALTER TABLE deliveries ADD COLUMN acks_shown_at INTEGER;
 -- When a delivery still without a tap is reported to its author (sent_at + the time allowed);
 -- NULL once reported, or when nothing is asked.
 ALTER TABLE deliveries ADD COLUMN ack_due_at INTEGER;
--- The author's notice that this chat has not acknowledged in time (one message lists every
--- such chat of the broadcast): NULL when none is owed; 'pending' → 'sending' → 'sent' or 'failed'.
+-- The notice that this chat has not acknowledged in time (one message lists every such chat of
+-- the broadcast), to its author and then to the ward's desk (LOA_DESK_CHAT): NULL when none is
+-- owed; 'pending' → 'sending' → ('desk' → 'desk_sending' →) 'sent', or 'failed'.
 ALTER TABLE deliveries ADD COLUMN ack_notice TEXT
-    CHECK (ack_notice IN ('pending', 'sending', 'sent', 'failed'));
+    CHECK (ack_notice IN ('pending', 'sending', 'desk', 'desk_sending', 'sent', 'failed'));
+-- When the notice may be tried (again).
+ALTER TABLE deliveries ADD COLUMN ack_notice_at INTEGER;
 -- The one reminder to a group that did not acknowledge in time (`,remind`): NULL when none
 -- is owed; 'pending' → 'sending' → 'sent' or 'failed', as deliveries go.
 ALTER TABLE deliveries ADD COLUMN ack_reminder TEXT
@@ -45,7 +48,8 @@ ALTER TABLE deliveries ADD COLUMN reach INTEGER;
 CREATE INDEX deliveries_acks_to_show ON deliveries (broadcast_id, chat_id) WHERE acks <> acks_shown;
 CREATE INDEX deliveries_ack_due ON deliveries (ack_due_at) WHERE ack_due_at IS NOT NULL;
 CREATE INDEX deliveries_ack_reminders ON deliveries (ack_reminder) WHERE ack_reminder IN ('pending', 'sending');
-CREATE INDEX deliveries_ack_notices ON deliveries (broadcast_id) WHERE ack_notice IN ('pending', 'sending');
+CREATE INDEX deliveries_ack_notices ON deliveries (broadcast_id)
+    WHERE ack_notice IN ('pending', 'sending', 'desk', 'desk_sending');
 CREATE INDEX deliveries_reach_unknown ON deliveries (sent_at) WHERE reach IS NULL AND state = 'sent';
 
 -- A group's member count (getChatMemberCount), asked at most once a day and only when a

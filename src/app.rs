@@ -15,7 +15,7 @@ use crate::{
     domain::TopicCatalog,
     error::{Error, Result},
     scheduler::{ScheduleSignal, Scheduler},
-    store::Store,
+    store::{AckPolicy, Store},
     supervisor::Health,
 };
 
@@ -67,7 +67,7 @@ pub async fn run(
         signal: outbox.clone(),
         timezone: settings.timezone,
         quiet_hours: settings.quiet_hours,
-        ack_within: settings.ack_within,
+        ack_policy: AckPolicy { within: settings.ack_within, desk: settings.desk.chat.map(|chat| chat.0) },
     };
     let scheduler = Scheduler {
         store: store.clone(),

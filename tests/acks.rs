@@ -9,7 +9,7 @@ use loa::clock::Clock;
 use serde_json::Value;
 use support::{
     fake_telegram::SentMessage,
-    test_app::{ADMIN_ID, TestApp},
+    test_app::{ADMIN_ID, Options, TestApp},
     updates,
     ward::{announcements, count, outbox_drained, post_and_confirm},
 };
@@ -253,5 +253,26 @@ async fn a_reminder_that_asks_for_taps_carries_the_button_at_each_fire() {
         .await
         .unwrap();
     assert_eq!(within, 3_600_000, "the reminder's own time to tap");
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn the_wards_desk_is_told_after_the_author() {
+    const DESK: i64 = -900;
+    let app = TestApp::spawn_with(Options { desk_chat: Some(DESK), ..Options::default() }).await;
+    ward(&app).await;
+    app.seed_chat(DESK, "Tổ tiếp nhận phản ánh", None, &[]).await;
+    post_and_confirm(&app, ADMIN_ID, "rac area=7 ack=30m Phun thuốc diệt muỗi sáng mai").await;
+    outbox_drained(&app).await;
+    let author_before = app.telegram.sent_to(ADMIN_ID).len();
+    app.clock.advance(Duration::minutes(30));
+    let notice = app.telegram.wait_for_sent(ADMIN_ID, author_before + 1).await.pop().unwrap();
+    assert!(notice.text.contains("1 nhóm chưa bấm") && notice.text.contains("Tổ 7"), "{}", notice.text);
+    let desk = app.telegram.wait_for_sent(DESK, 1).await.pop().unwrap();
+    assert_eq!(desk.text, notice.text, "the desk reads what the author read");
+    app.eventually("the notice is done", || async {
+        count(&app, "SELECT count(*) FROM deliveries WHERE ack_notice = 'sent'").await == 1
+    })
+    .await;
     app.stop().await;
 }

@@ -27,7 +27,7 @@ use crate::{
     config::Rates,
     domain::{Lang, QuietHours, Rendered, TopicCatalog, ack_overdue_text, ack_reminder_text, gist, render},
     error::Result,
-    store::{Action, Job, Outcome, Store},
+    store::{AckPolicy, Action, Job, Outcome, Store},
     supervisor::{LoopHealth, Supervisor},
 };
 
@@ -88,8 +88,8 @@ pub struct Worker {
     pub timezone: Tz,
     /// Non-urgent sends wait while these hours last.
     pub quiet_hours: Option<QuietHours>,
-    /// The time a group has to acknowledge a delivery, unless its broadcast sets its own.
-    pub ack_within: chrono::Duration,
+    /// The time a group has to acknowledge a delivery, and who else is told when it did not.
+    pub ack_policy: AckPolicy,
 }
 
 /// What the worker holds between steps. It survives a failed step, so outcomes of sends that
@@ -216,7 +216,8 @@ impl Worker {
         }
         let now = self.clock.now();
         let limit = (claim_ahead - startable).min(MAX_HELD - held.queue.len());
-        let claimed = self.store.claim_due(now, limit, &held.busy_chats, self.is_quiet(now)).await?;
+        let quiet = self.is_quiet(now);
+        let claimed = self.store.claim_due(now, limit, &held.busy_chats, quiet, &self.ack_policy).await?;
         held.busy_chats.extend(claimed.iter().map(|job| job.chat_id));
         held.queue.extend(claimed);
         Ok(())
@@ -276,7 +277,7 @@ impl Worker {
         let plain = |text| Rendered { text, entities: Vec::new() };
         let rendered = match &job.action {
             Action::RemindAck => plain(ack_reminder_text(lang, topic_name, &gist(&content.text))),
-            Action::ReportOverdue { chats } => {
+            Action::ReportOverdue { chats, .. } => {
                 plain(ack_overdue_text(lang, job.broadcast_id, topic_name, &gist(&content.text), chats))
             }
             _ => match topic {
@@ -323,7 +324,7 @@ impl Worker {
                 Outcome::Sent { .. } | Outcome::Done | Outcome::Counted { .. } => {}
             }
         }
-        self.store.record(&held.finished, self.clock.now(), self.ack_within).await?;
+        self.store.record(&held.finished, self.clock.now(), &self.ack_policy).await?;
         for (job, _) in held.finished.drain(..) {
             held.busy_chats.remove(&job.chat_id);
         }

@@ -16,6 +16,15 @@ use crate::{domain::Lang, error::Result};
 /// A button's count is edited at most this often, so taps in a busy group cost few requests.
 const COUNT_EDIT_EVERY: Duration = Duration::seconds(10);
 
+/// What the ward set about acknowledgements.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AckPolicy {
+    /// The time a group has to tap, unless its broadcast sets its own (`LOA_ACK_WITHIN`).
+    pub within: Duration,
+    /// The ward's desk (`LOA_DESK_CHAT`), told after the author.
+    pub desk: Option<i64>,
+}
+
 /// What a tap on «✅ Đã nhận» did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AckTap {
@@ -89,7 +98,7 @@ pub(super) async fn owed_by_sent(
     conn: &mut SqliteConnection,
     sent: &[SentRow],
     now: DateTime<Utc>,
-    ack_within: Duration,
+    policy: &AckPolicy,
 ) -> Result<()> {
     let sent: Vec<(i64, i64)> = sent.iter().map(|row| (row.0, row.1)).collect();
     sqlx::query(
@@ -101,18 +110,25 @@ pub(super) async fn owed_by_sent(
     )
     .bind(serde_json::to_string(&sent).expect("numbers serialise"))
     .bind(millis(now))
-    .bind(ack_within.num_seconds())
+    .bind(policy.within.num_seconds())
     .execute(conn)
     .await?;
     Ok(())
 }
 
-/// Deliveries past their deadline without a tap: their author is to be told, and, where the
-/// broadcast asked for it, the group reminded once. A recalled broadcast owes neither.
-pub(super) async fn take_overdue(conn: &mut SqliteConnection, now: DateTime<Utc>) -> Result<()> {
+/// Deliveries past their deadline without a tap: their author (then the desk) is to be told,
+/// and, where the broadcast asked for it, the group reminded once. A recalled broadcast owes
+/// neither. A reminder imported from a plan has no author: only the desk is told.
+pub(super) async fn take_overdue(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    policy: &AckPolicy,
+) -> Result<()> {
     sqlx::query(
-        "UPDATE deliveries SET ack_due_at = NULL,
-             ack_notice = CASE WHEN b.recalled_at IS NULL AND b.created_by <> 0 THEN 'pending' END,
+        "UPDATE deliveries SET ack_due_at = NULL, ack_notice_at = ?1,
+             ack_notice = CASE WHEN b.recalled_at IS NOT NULL THEN NULL
+                               WHEN b.created_by <> 0 THEN 'pending'
+                               WHEN ?2 THEN 'desk' END,
              ack_reminder = CASE WHEN ack_reminder IS NULL AND b.recalled_at IS NULL AND (b.ack ->> '$.remind')
                                  THEN 'pending' ELSE ack_reminder END,
              ack_reminder_at = ?1
@@ -120,18 +136,20 @@ pub(super) async fn take_overdue(conn: &mut SqliteConnection, now: DateTime<Utc>
          WHERE b.id = deliveries.broadcast_id AND deliveries.ack_due_at <= ?1 AND deliveries.acks = 0",
     )
     .bind(millis(now))
+    .bind(policy.desk.is_some())
     .execute(conn)
     .await?;
     Ok(())
 }
 
 /// Due acknowledgement work: counts to show, reminders to send (in quiet hours only for urgent
-/// broadcasts), notices to authors.
+/// broadcasts), notices to authors and the desk.
 pub(super) async fn claimable(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
     limit: i64,
     quiet: bool,
+    policy: &AckPolicy,
 ) -> Result<Vec<Job>> {
     let rows: Vec<JobRow> = sqlx::query_as(
         "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.entities, b.media, b.revision, b.pin,
@@ -154,7 +172,7 @@ pub(super) async fn claimable(
     .fetch_all(&mut *conn)
     .await?;
     let mut jobs: Vec<Job> = rows.into_iter().map(JobRow::into_job).collect();
-    jobs.extend(overdue_notices(conn, limit).await?);
+    jobs.extend(overdue_notices(conn, now, limit, policy.desk).await?);
     Ok(jobs)
 }
 
@@ -162,34 +180,46 @@ pub(super) async fn claimable(
 /// author's language, and the overdue chats' titles as a JSON array.
 type OverdueRow = (i64, i64, String, String, Option<String>, Option<String>, i64, Option<String>, String);
 
-/// One notice per broadcast, to its author, listing every chat now overdue.
-async fn overdue_notices(conn: &mut SqliteConnection, limit: i64) -> Result<Vec<Job>> {
+/// One notice per broadcast, to its author or to the desk, listing every chat now overdue.
+async fn overdue_notices(
+    conn: &mut SqliteConnection,
+    now: DateTime<Utc>,
+    limit: i64,
+    desk: Option<i64>,
+) -> Result<Vec<Job>> {
     let rows: Vec<OverdueRow> = sqlx::query_as(
-        "SELECT b.id, b.created_by, b.topic, b.body, b.entities, b.media, b.revision, a.lang,
-                    json_group_array(coalesce(c.title, d.chat_id))
-             FROM deliveries d
-             JOIN broadcasts b ON b.id = d.broadcast_id
-             LEFT JOIN chats c ON c.id = d.chat_id
-             LEFT JOIN chats a ON a.id = b.created_by
-             WHERE d.ack_notice = 'pending'
-             GROUP BY b.id
-             LIMIT ?1",
+        "SELECT b.id, CASE WHEN d.ack_notice = 'desk' THEN ?3 ELSE b.created_by END AS recipient,
+                b.topic, b.body, b.entities, b.media, b.revision, r.lang,
+                json_group_array(coalesce(c.title, d.chat_id))
+         FROM deliveries d
+         JOIN broadcasts b ON b.id = d.broadcast_id
+         LEFT JOIN chats c ON c.id = d.chat_id
+         LEFT JOIN chats r ON r.id = CASE WHEN d.ack_notice = 'desk' THEN ?3 ELSE b.created_by END
+         WHERE d.ack_notice IN ('pending', 'desk') AND coalesce(d.ack_notice_at, 0) <= ?1
+           AND (d.ack_notice = 'pending' OR ?3 IS NOT NULL)
+         GROUP BY b.id, d.ack_notice
+         LIMIT ?2",
     )
+    .bind(millis(now))
     .bind(limit)
+    .bind(desk)
     .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(broadcast_id, author, topic, body, entities, media, revision, lang, chats)| Job {
+        .map(|(broadcast_id, recipient, topic, body, entities, media, revision, lang, chats)| Job {
             broadcast_id,
-            chat_id: author,
-            action: Action::ReportOverdue { chats: serde_json::from_str(&chats).unwrap_or_default() },
+            chat_id: recipient,
+            action: Action::ReportOverdue {
+                chats: serde_json::from_str(&chats).unwrap_or_default(),
+                to_desk: Some(recipient) == desk,
+            },
             attempts: 0,
             topic,
             content: super::content_from_columns(body, entities.as_deref(), media.as_deref()),
             revision,
             lang: lang.as_deref().and_then(Lang::parse),
-            is_group: false,
+            is_group: recipient < 0,
             ack: None,
             acks: 0,
         })
@@ -206,9 +236,12 @@ pub(super) async fn mark_in_flight(conn: &mut SqliteConnection, job: &Job, now: 
         Action::RemindAck => {
             "UPDATE deliveries SET ack_reminder = 'sending' WHERE broadcast_id = ?1 AND chat_id = ?2"
         }
-        // The notice's chat is the author's: it covers every overdue chat of the broadcast.
-        _ => {
+        // A notice covers every overdue chat of the broadcast.
+        Action::ReportOverdue { to_desk: false, .. } => {
             "UPDATE deliveries SET ack_notice = 'sending' WHERE broadcast_id = ?1 AND ack_notice = 'pending'"
+        }
+        _ => {
+            "UPDATE deliveries SET ack_notice = 'desk_sending' WHERE broadcast_id = ?1 AND ack_notice = 'desk'"
         }
     };
     sqlx::query(statement).bind(job.broadcast_id).bind(job.chat_id).bind(millis(now)).execute(conn).await?;
@@ -222,8 +255,11 @@ pub(super) async fn release(conn: &mut SqliteConnection, job: &Job) -> Result<()
             "UPDATE deliveries SET ack_reminder = 'pending'
              WHERE broadcast_id = ?1 AND chat_id = ?2 AND ack_reminder = 'sending'"
         }
-        Action::ReportOverdue { .. } => {
+        Action::ReportOverdue { to_desk: false, .. } => {
             "UPDATE deliveries SET ack_notice = 'pending' WHERE broadcast_id = ?1 AND ack_notice = 'sending'"
+        }
+        Action::ReportOverdue { to_desk: true, .. } => {
+            "UPDATE deliveries SET ack_notice = 'desk' WHERE broadcast_id = ?1 AND ack_notice = 'desk_sending'"
         }
         // A count edit is claimed again once its throttle has passed.
         _ => return Ok(()),
@@ -240,14 +276,22 @@ pub(super) async fn resume_in_flight(conn: &mut SqliteConnection) -> Result<u64>
             .execute(&mut *conn)
             .await?
             .rows_affected();
-    let notices = sqlx::query("UPDATE deliveries SET ack_notice = 'pending' WHERE ack_notice = 'sending'")
-        .execute(&mut *conn)
-        .await?
-        .rows_affected();
+    let notices = sqlx::query(
+        "UPDATE deliveries SET ack_notice = CASE ack_notice WHEN 'sending' THEN 'pending' ELSE 'desk' END
+         WHERE ack_notice IN ('sending', 'desk_sending')",
+    )
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
     Ok(reminders + notices)
 }
 
-pub(super) async fn record(conn: &mut SqliteConnection, job: &Job, outcome: &Outcome) -> Result<()> {
+pub(super) async fn record(
+    conn: &mut SqliteConnection,
+    job: &Job,
+    outcome: &Outcome,
+    policy: &AckPolicy,
+) -> Result<()> {
     let (broadcast, chat) = (job.broadcast_id, job.chat_id);
     match (&job.action, outcome) {
         // Shown, or it cannot be (the message is gone): either way, not again until a new tap.
@@ -294,20 +338,25 @@ pub(super) async fn record(conn: &mut SqliteConnection, job: &Job, outcome: &Out
             .execute(conn)
             .await?;
         }
-        (Action::ReportOverdue { .. }, outcome) => {
-            // To retry, the chats fall due again at `at`: a chat that tapped meanwhile drops out.
-            let (state, due) = match outcome {
-                Outcome::Sent { .. } | Outcome::Done => (Some("sent"), None),
-                Outcome::Retry { at, .. } => (None, Some(millis(*at))),
-                _ => (Some("failed"), None),
+        (Action::ReportOverdue { to_desk, .. }, outcome) => {
+            // The author is told first, then the desk; the desk is told even if the author
+            // could not be.
+            let (sending, waiting) = if *to_desk { ("desk_sending", "desk") } else { ("sending", "pending") };
+            let next = if !*to_desk && policy.desk.is_some() { "desk" } else { "sent" };
+            let (state, at) = match outcome {
+                Outcome::Sent { .. } | Outcome::Done => (next, None),
+                Outcome::Retry { at, .. } => (waiting, Some(millis(*at))),
+                _ if next == "desk" => (next, None),
+                _ => ("failed", None),
             };
             sqlx::query(
-                "UPDATE deliveries SET ack_notice = ?2, ack_due_at = coalesce(?3, ack_due_at)
-                 WHERE broadcast_id = ?1 AND ack_notice = 'sending'",
+                "UPDATE deliveries SET ack_notice = ?3, ack_notice_at = coalesce(?4, ack_notice_at)
+                 WHERE broadcast_id = ?1 AND ack_notice = ?2",
             )
             .bind(broadcast)
+            .bind(sending)
             .bind(state)
-            .bind(due)
+            .bind(at)
             .execute(conn)
             .await?;
         }

@@ -82,7 +82,7 @@ use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 
-pub use acks::AckTap;
+pub use acks::{AckPolicy, AckTap};
 pub use broadcasts::{
     AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };

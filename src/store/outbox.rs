@@ -5,7 +5,12 @@ use std::collections::HashSet;
 use chrono::{DateTime, Utc};
 use sqlx::SqliteConnection;
 
-use super::{Store, acks, chats::move_chat, content_from_columns, millis, parse_ack, reach};
+use super::{
+    Store,
+    acks::{self, AckPolicy},
+    chats::move_chat,
+    content_from_columns, millis, parse_ack, reach,
+};
 use crate::{
     domain::{AckRequest, Content, Lang},
     error::Result,
@@ -66,10 +71,11 @@ pub enum Action {
     },
     /// The one reminder to a group that has not acknowledged in time.
     RemindAck,
-    /// Tells the broadcast's author (the job's chat) which chats, by title, have not
-    /// acknowledged in time.
+    /// Tells the broadcast's author, or the ward's desk (the job's chat), which chats, by
+    /// title, have not acknowledged in time.
     ReportOverdue {
         chats: Vec<String>,
+        to_desk: bool,
     },
     /// Asks how many people are in the group, for the reach of its deliveries.
     CountMembers,
@@ -137,15 +143,16 @@ impl Store {
         limit: usize,
         busy: &HashSet<i64>,
         quiet: bool,
+        ack_policy: &AckPolicy,
     ) -> Result<Vec<Job>> {
         let mut tx = self.begin_write().await?;
         unpark_due(&mut tx, now).await?;
-        acks::take_overdue(&mut tx, now).await?;
+        acks::take_overdue(&mut tx, now, ack_policy).await?;
         let fetch = (limit + busy.len()) as i64;
         let mut jobs = claimable_amendments(&mut tx, now, fetch).await?;
         jobs.extend(claimable_sends(&mut tx, now, fetch, quiet).await?);
         // After the announcements themselves: what their readers did, and who they reached.
-        jobs.extend(acks::claimable(&mut tx, now, fetch, quiet).await?);
+        jobs.extend(acks::claimable(&mut tx, now, fetch, quiet, ack_policy).await?);
         jobs.extend(reach::claimable(&mut tx, now, fetch).await?);
         let mut chats = busy.clone();
         jobs.retain(|job| chats.insert(job.chat_id));
@@ -213,13 +220,12 @@ impl Store {
         Ok(())
     }
 
-    /// Records the outcomes of finished jobs in one transaction. `ack_within`: the time a
-    /// group has to acknowledge a delivery, unless its broadcast set its own.
+    /// Records the outcomes of finished jobs in one transaction.
     pub async fn record(
         &self,
         results: &[(Job, Outcome)],
         now: DateTime<Utc>,
-        ack_within: chrono::Duration,
+        ack_policy: &AckPolicy,
     ) -> Result<()> {
         let mut tx = self.begin_write().await?;
         // Successful sends, the bulk of any broadcast, are recorded in two statements in all.
@@ -237,7 +243,7 @@ impl Store {
                 }
                 Action::CountMembers => reach::record(&mut tx, job, outcome, now).await?,
                 Action::ShowAcks { .. } | Action::RemindAck | Action::ReportOverdue { .. } => {
-                    acks::record(&mut tx, job, outcome).await?;
+                    acks::record(&mut tx, job, outcome, ack_policy).await?;
                     if let Outcome::Failed { error, chat_gone: true } = outcome {
                         chat_is_gone(&mut tx, job.chat_id, error, now).await?;
                     }
@@ -246,7 +252,7 @@ impl Store {
         }
         if !sent.is_empty() {
             record_sent(&mut tx, &sent, now).await?;
-            acks::owed_by_sent(&mut tx, &sent, now, ack_within).await?;
+            acks::owed_by_sent(&mut tx, &sent, now, ack_policy).await?;
             reach::known_for_sent(&mut tx, &sent, now).await?;
         }
         tx.commit().await?;
