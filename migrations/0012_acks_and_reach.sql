@@ -47,9 +47,9 @@ ALTER TABLE deliveries ADD COLUMN reach INTEGER;
 
 CREATE INDEX deliveries_acks_to_show ON deliveries (broadcast_id, chat_id) WHERE acks <> acks_shown;
 CREATE INDEX deliveries_ack_due ON deliveries (ack_due_at) WHERE ack_due_at IS NOT NULL;
-CREATE INDEX deliveries_ack_reminders ON deliveries (ack_reminder) WHERE ack_reminder IN ('pending', 'sending');
-CREATE INDEX deliveries_ack_notices ON deliveries (broadcast_id)
-    WHERE ack_notice IN ('pending', 'sending', 'desk', 'desk_sending');
+-- The worker looks for due work on every claim: each kind has an index of only its own rows.
+CREATE INDEX deliveries_ack_reminders ON deliveries (ack_reminder_at) WHERE ack_reminder = 'pending';
+CREATE INDEX deliveries_ack_notices ON deliveries (ack_notice) WHERE ack_notice IN ('pending', 'desk');
 CREATE INDEX deliveries_reach_unknown ON deliveries (sent_at) WHERE reach IS NULL AND state = 'sent';
 
 -- A group's member count (getChatMemberCount), asked at most once a day and only when a

@@ -36,7 +36,8 @@ pub(super) async fn known_for_sent(
     Ok(())
 }
 
-/// Groups whose member count a delivery of the last day needs, one job per group.
+/// Groups whose member count a delivery of the last day needs (a group twice in the list gets
+/// one job: a claim holds one job per chat).
 pub(super) async fn claimable(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
@@ -50,7 +51,6 @@ pub(super) async fn claimable(
          JOIN broadcasts b ON b.id = d.broadcast_id
          WHERE d.reach IS NULL AND d.state = 'sent' AND d.sent_at > ?2 AND c.active = 1
            AND coalesce(c.members_at, 0) <= ?2
-         GROUP BY d.chat_id
          LIMIT ?1",
     )
     .bind(limit)
