@@ -33,14 +33,16 @@ ALTER TABLE deliveries ADD COLUMN ack_due_at INTEGER;
 -- owed; 'pending' → 'sending' → ('desk' → 'desk_sending' →) 'sent', or 'failed'.
 ALTER TABLE deliveries ADD COLUMN ack_notice TEXT
     CHECK (ack_notice IN ('pending', 'sending', 'desk', 'desk_sending', 'sent', 'failed'));
--- When the notice may be tried (again).
+-- When the notice may be tried (again), and how many times it has been.
 ALTER TABLE deliveries ADD COLUMN ack_notice_at INTEGER;
+ALTER TABLE deliveries ADD COLUMN ack_notice_attempts INTEGER NOT NULL DEFAULT 0;
 -- The one reminder to a group that did not acknowledge in time (`,remind`): NULL when none
 -- is owed; 'pending' → 'sending' → 'sent' or 'failed', as deliveries go.
 ALTER TABLE deliveries ADD COLUMN ack_reminder TEXT
     CHECK (ack_reminder IN ('pending', 'sending', 'sent', 'failed'));
--- When the reminder may be tried (again).
+-- When the reminder may be tried (again), and how many times it has been.
 ALTER TABLE deliveries ADD COLUMN ack_reminder_at INTEGER;
+ALTER TABLE deliveries ADD COLUMN ack_reminder_attempts INTEGER NOT NULL DEFAULT 0;
 -- People the delivery reached: 1 for a private chat, the group's members less the bot; NULL
 -- while unknown.
 ALTER TABLE deliveries ADD COLUMN reach INTEGER;

@@ -8,7 +8,7 @@ use chrono::Duration;
 use loa::clock::Clock;
 use serde_json::Value;
 use support::{
-    fake_telegram::SentMessage,
+    fake_telegram::{Reply, SentMessage},
     test_app::{ADMIN_ID, Options, TestApp},
     updates,
     ward::{announcements, count, outbox_drained, post_and_confirm},
@@ -18,12 +18,28 @@ const AREA5: i64 = -801;
 const AREA5_B: i64 = -802;
 const AREA7: i64 = -803;
 const RESIDENT: i64 = 9001;
+/// Receives only health announcements: the probe that shows the worker has looked again.
+const PROBE: i64 = -809;
 
 async fn ward(app: &TestApp) {
     app.seed_chat(AREA5, "Tổ 5", Some("5"), &["waste"]).await;
     app.seed_chat(AREA5_B, "Tổ 5 — khu B", Some("5"), &["waste"]).await;
     app.seed_chat(AREA7, "Tổ 7", Some("7"), &["waste"]).await;
     app.seed_chat(RESIDENT, "Lan", None, &["waste"]).await;
+    app.seed_chat(PROBE, "Tổ 9", Some("9"), &["health"]).await;
+}
+
+/// Returns once the delivery worker has claimed work at the current time: a post it delivers
+/// is proof, so what it did not do by then (a second notice, say) it was not going to do.
+async fn worker_looked(app: &TestApp) {
+    let before = app.telegram.sent_to(PROBE).len();
+    post_and_confirm(app, ADMIN_ID, "y-te Kiểm tra").await;
+    app.eventually("the probe is delivered", || async { app.telegram.sent_to(PROBE).len() > before }).await;
+}
+
+/// The notices the author got about groups that did not tap in time.
+fn notices(app: &TestApp, chat: i64) -> Vec<String> {
+    app.telegram.sent_to(chat).into_iter().map(|m| m.text).filter(|text| text.starts_with("⏳")).collect()
 }
 
 /// The label of the only button of `message`, as Telegram shows it now.
@@ -166,7 +182,7 @@ async fn groups_without_a_tap_in_time_are_reported_to_the_author_once_and_remind
     tap(&app, &in_area5, 1001).await;
 
     app.clock.advance(Duration::minutes(29));
-    app.settle(ADMIN_ID).await;
+    worker_looked(&app).await;
     assert_eq!(
         count(&app, "SELECT count(*) FROM deliveries WHERE ack_notice IS NOT NULL").await,
         0,
@@ -192,9 +208,8 @@ async fn groups_without_a_tap_in_time_are_reported_to_the_author_once_and_remind
     assert_eq!(app.telegram.sent_to(AREA5).len(), 1, "the group that tapped is not reminded");
 
     app.clock.advance(Duration::hours(3));
-    app.settle(ADMIN_ID).await;
-    let notices = app.telegram.sent_to(ADMIN_ID).into_iter().filter(|m| m.text.starts_with("⏳")).count();
-    assert_eq!(notices, 1, "told once");
+    worker_looked(&app).await;
+    assert_eq!(notices(&app, ADMIN_ID).len(), 1, "told once");
     assert_eq!(app.telegram.sent_to(AREA7).len(), 2, "reminded once");
     let report = app.official_says(ADMIN_ID, "/report 1", 1).await.remove(0).text;
     assert!(report.contains("Đã nhận: 1/3 nhóm") && report.contains("Tổ 5 (-801): 1 người"), "{report}");
@@ -274,5 +289,33 @@ async fn the_wards_desk_is_told_after_the_author() {
         count(&app, "SELECT count(*) FROM deliveries WHERE ack_notice = 'sent'").await == 1
     })
     .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn groups_delivered_later_are_waited_for_so_that_one_notice_lists_them_all() {
+    let app = TestApp::spawn().await;
+    ward(&app).await;
+    app.telegram.script(AREA7, Reply::RetryAfter(30));
+    post_and_confirm(&app, ADMIN_ID, "rac ack=30m Phun thuốc diệt muỗi sáng mai").await;
+    app.eventually("the first groups have it", || async { announcements(&app, AREA5_B).len() == 1 }).await;
+    app.clock.advance(Duration::seconds(31));
+    outbox_drained(&app).await;
+
+    // Tổ 5 and Tổ 5 — khu B are past their 30 minutes; Tổ 7, delivered 31 s later, is not yet.
+    app.clock.advance(Duration::seconds(30 * 60 - 30));
+    worker_looked(&app).await;
+    assert!(notices(&app, ADMIN_ID).is_empty(), "{:?}", notices(&app, ADMIN_ID));
+
+    app.clock.advance(Duration::minutes(1));
+    app.eventually("the author is told", || async { notices(&app, ADMIN_ID).len() == 1 }).await;
+    worker_looked(&app).await;
+    let told = notices(&app, ADMIN_ID);
+    assert_eq!(told.len(), 1, "one message: {told:?}");
+    assert!(
+        told[0].contains("3 nhóm") && told[0].contains("Tổ 7") && told[0].contains("Tổ 5 — khu B"),
+        "{}",
+        told[0]
+    );
     app.stop().await;
 }

@@ -142,11 +142,14 @@ pub(super) async fn take_overdue(
     Ok(())
 }
 
-/// The columns of a job on a delivery, `action` naming what is owed; `WHERE` is appended.
+/// The columns of a job on a delivery, `action` naming what is owed and `attempts` counting
+/// its tries so far; `WHERE` is appended.
 macro_rules! select_ack_work {
-    ($action:literal) => {
+    ($action:literal, $attempts:literal) => {
         concat!(
-            "SELECT d.broadcast_id, d.chat_id, d.attempts, b.topic, b.body, b.entities, b.media, b.revision,
+            "SELECT d.broadcast_id, d.chat_id, ",
+            $attempts,
+            " AS attempts, b.topic, b.body, b.entities, b.media, b.revision,
                     b.pin, c.lang, c.kind, d.message_id, d.more_message_ids, ",
             $action,
             " AS action, b.ack, d.acks
@@ -168,7 +171,7 @@ pub(super) async fn claimable(
 ) -> Result<Vec<Job>> {
     // Two queries, not one with OR: each walks only its own partial index.
     let counts: Vec<JobRow> = sqlx::query_as(concat!(
-        select_ack_work!("'show_acks'"),
+        select_ack_work!("'show_acks'", "0"),
         "WHERE d.acks <> d.acks_shown AND d.state = 'sent' AND b.recalled_at IS NULL
            AND coalesce(d.acks_shown_at, 0) <= ?1 - ?3
          LIMIT ?2"
@@ -179,7 +182,7 @@ pub(super) async fn claimable(
     .fetch_all(&mut *conn)
     .await?;
     let reminders: Vec<JobRow> = sqlx::query_as(concat!(
-        select_ack_work!("'remind_ack'"),
+        select_ack_work!("'remind_ack'", "d.ack_reminder_attempts"),
         "WHERE d.ack_reminder = 'pending' AND d.ack_reminder_at <= ?1 AND d.state = 'sent'
            AND b.recalled_at IS NULL AND d.urgent >= ?3
          LIMIT ?2"
@@ -194,11 +197,15 @@ pub(super) async fn claimable(
     Ok(jobs)
 }
 
-/// A broadcast with chats overdue: its id, author, topic, content columns, revision, the
-/// author's language, and the overdue chats' titles as a JSON array.
-type OverdueRow = (i64, i64, String, String, Option<String>, Option<String>, i64, Option<String>, String);
+/// A broadcast with chats overdue: its id, who is told (author or desk) and whether it is the
+/// desk, the notice's tries so far, topic, content columns, revision, the recipient's language,
+/// and the overdue chats' titles as a JSON array.
+type OverdueRow =
+    (i64, i64, bool, i64, String, String, Option<String>, Option<String>, i64, Option<String>, String);
 
-/// One notice per broadcast, to its author or to the desk, listing every chat now overdue.
+/// One notice per broadcast, to its author or to the desk, listing every chat now overdue. It
+/// waits until no chat of the broadcast is still counting down (deliveries go out over a
+/// minute or more, each with its own deadline), so that one message lists them all.
 async fn overdue_notices(
     conn: &mut SqliteConnection,
     now: DateTime<Utc>,
@@ -207,6 +214,7 @@ async fn overdue_notices(
 ) -> Result<Vec<Job>> {
     let rows: Vec<OverdueRow> = sqlx::query_as(
         "SELECT b.id, CASE WHEN d.ack_notice = 'desk' THEN ?3 ELSE b.created_by END AS recipient,
+                d.ack_notice = 'desk' AS to_desk, max(d.ack_notice_attempts),
                 b.topic, b.body, b.entities, b.media, b.revision, r.lang,
                 json_group_array(coalesce(c.title, d.chat_id))
          FROM deliveries d
@@ -214,7 +222,10 @@ async fn overdue_notices(
          LEFT JOIN chats c ON c.id = d.chat_id
          LEFT JOIN chats r ON r.id = CASE WHEN d.ack_notice = 'desk' THEN ?3 ELSE b.created_by END
          WHERE d.ack_notice IN ('pending', 'desk') AND coalesce(d.ack_notice_at, 0) <= ?1
-           AND (d.ack_notice = 'pending' OR ?3 IS NOT NULL)
+           AND (d.ack_notice = 'pending' OR ?3 IS NOT NULL) AND b.recalled_at IS NULL
+           AND NOT EXISTS (SELECT 1 FROM deliveries w
+                           WHERE w.broadcast_id = b.id
+                             AND (w.ack_due_at IS NOT NULL OR w.state IN ('pending', 'sending')))
          GROUP BY b.id, d.ack_notice
          LIMIT ?2",
     )
@@ -225,22 +236,36 @@ async fn overdue_notices(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(broadcast_id, recipient, topic, body, entities, media, revision, lang, chats)| Job {
-            broadcast_id,
-            chat_id: recipient,
-            action: Action::ReportOverdue {
-                chats: serde_json::from_str(&chats).unwrap_or_default(),
-                to_desk: Some(recipient) == desk,
+        .map(
+            |(
+                broadcast_id,
+                recipient,
+                to_desk,
+                attempts,
+                topic,
+                body,
+                entities,
+                media,
+                revision,
+                lang,
+                chats,
+            )| Job {
+                broadcast_id,
+                chat_id: recipient,
+                action: Action::ReportOverdue {
+                    chats: serde_json::from_str(&chats).unwrap_or_default(),
+                    to_desk,
+                },
+                attempts: attempts as u32,
+                topic,
+                content: super::content_from_columns(body, entities.as_deref(), media.as_deref()),
+                revision,
+                lang: lang.as_deref().and_then(Lang::parse),
+                is_group: recipient < 0,
+                ack: None,
+                acks: 0,
             },
-            attempts: 0,
-            topic,
-            content: super::content_from_columns(body, entities.as_deref(), media.as_deref()),
-            revision,
-            lang: lang.as_deref().and_then(Lang::parse),
-            is_group: recipient < 0,
-            ack: None,
-            acks: 0,
-        })
+        )
         .collect())
 }
 
@@ -252,14 +277,20 @@ pub(super) async fn mark_in_flight(conn: &mut SqliteConnection, job: &Job, now: 
             "UPDATE deliveries SET acks_shown_at = ?3 WHERE broadcast_id = ?1 AND chat_id = ?2"
         }
         Action::RemindAck => {
-            "UPDATE deliveries SET ack_reminder = 'sending' WHERE broadcast_id = ?1 AND chat_id = ?2"
+            "UPDATE deliveries SET ack_reminder = 'sending', ack_reminder_attempts = ack_reminder_attempts + 1
+             WHERE broadcast_id = ?1 AND chat_id = ?2"
         }
-        // A notice covers every overdue chat of the broadcast.
+        // A notice covers every chat of the broadcast that it lists: those due now.
         Action::ReportOverdue { to_desk: false, .. } => {
-            "UPDATE deliveries SET ack_notice = 'sending' WHERE broadcast_id = ?1 AND ack_notice = 'pending'"
+            "UPDATE deliveries SET ack_notice = 'sending', ack_notice_attempts = ack_notice_attempts + 1
+             WHERE broadcast_id = ?1 AND ack_notice = 'pending' AND coalesce(ack_notice_at, 0) <= ?3"
         }
-        _ => {
-            "UPDATE deliveries SET ack_notice = 'desk_sending' WHERE broadcast_id = ?1 AND ack_notice = 'desk'"
+        Action::ReportOverdue { to_desk: true, .. } => {
+            "UPDATE deliveries SET ack_notice = 'desk_sending', ack_notice_attempts = ack_notice_attempts + 1
+             WHERE broadcast_id = ?1 AND ack_notice = 'desk' AND coalesce(ack_notice_at, 0) <= ?3"
+        }
+        Action::Send { .. } | Action::Edit { .. } | Action::Delete { .. } | Action::CountMembers => {
+            unreachable!("not acknowledgement work: {:?}", job.action)
         }
     };
     sqlx::query(statement).bind(job.broadcast_id).bind(job.chat_id).bind(millis(now)).execute(conn).await?;
@@ -280,7 +311,10 @@ pub(super) async fn release(conn: &mut SqliteConnection, job: &Job) -> Result<()
             "UPDATE deliveries SET ack_notice = 'desk' WHERE broadcast_id = ?1 AND ack_notice = 'desk_sending'"
         }
         // A count edit is claimed again once its throttle has passed.
-        _ => return Ok(()),
+        Action::ShowAcks { .. } => return Ok(()),
+        Action::Send { .. } | Action::Edit { .. } | Action::Delete { .. } | Action::CountMembers => {
+            unreachable!("not acknowledgement work: {:?}", job.action)
+        }
     };
     sqlx::query(statement).bind(job.broadcast_id).bind(job.chat_id).execute(conn).await?;
     Ok(())
@@ -312,8 +346,9 @@ pub(super) async fn record(
 ) -> Result<()> {
     let (broadcast, chat) = (job.broadcast_id, job.chat_id);
     match (&job.action, outcome) {
-        // Shown, or it cannot be (the message is gone): either way, not again until a new tap.
-        (Action::ShowAcks { .. }, Outcome::Done | Outcome::Failed { .. }) => {
+        // Shown, or it cannot be (the message is gone, the group moved): either way, not again
+        // until a new tap.
+        (Action::ShowAcks { .. }, Outcome::Done | Outcome::Failed { .. } | Outcome::Migrated { .. }) => {
             sqlx::query("UPDATE deliveries SET acks_shown = ?3 WHERE broadcast_id = ?1 AND chat_id = ?2")
                 .bind(broadcast)
                 .bind(chat)
@@ -327,7 +362,7 @@ pub(super) async fn record(
             sqlx::query(
                 "UPDATE deliveries SET ack_reminder = 'sent',
                      more_message_ids = json_insert(coalesce(more_message_ids, '[]'), '$[#]', ?3)
-                 WHERE broadcast_id = ?1 AND chat_id = ?2",
+                 WHERE broadcast_id = ?1 AND chat_id = ?2 AND ack_reminder = 'sending'",
             )
             .bind(broadcast)
             .bind(chat)

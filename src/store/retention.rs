@@ -1,5 +1,6 @@
 //! Retention: deliveries older than `LOA_KEEP_DELIVERIES` are folded into one row of totals
-//! per broadcast (`folded_deliveries`), so the database stops growing with time.
+//! per broadcast (`folded_deliveries`), so the database stops growing with time; who tapped
+//! «Đã nhận» goes with them, counted.
 
 use chrono::{DateTime, Utc};
 
@@ -31,7 +32,10 @@ impl Store {
              WHERE b.created_at < ?1
                AND NOT EXISTS (SELECT 1 FROM folded_deliveries f WHERE f.broadcast_id = b.id)
                AND NOT EXISTS (SELECT 1 FROM deliveries d
-                               WHERE d.broadcast_id = b.id AND d.state IN ('pending', 'sending'))
+                               WHERE d.broadcast_id = b.id
+                                 AND (d.state IN ('pending', 'sending')
+                                      OR d.ack_notice IN ('pending', 'sending', 'desk', 'desk_sending')
+                                      OR d.ack_reminder IN ('pending', 'sending')))
                AND NOT EXISTS (SELECT 1 FROM amendments a
                                WHERE a.broadcast_id = b.id AND a.state IN ('pending', 'sending'))
              ORDER BY b.id LIMIT ?2",
@@ -63,7 +67,8 @@ impl Store {
                      WHERE d.broadcast_id = b.value AND d.state = 'sent'),
                     (SELECT count(*) FROM deliveries d
                      WHERE d.broadcast_id = b.value AND d.state = 'sent' AND d.chat_id < 0),
-                    (SELECT count(*) FROM deliveries d WHERE d.broadcast_id = b.value AND d.acks > 0)
+                    (SELECT count(*) FROM deliveries d
+                     WHERE d.broadcast_id = b.value AND d.acks > 0 AND d.chat_id < 0)
              FROM json_each(?1) b",
         )
         .bind(&ids_json)
@@ -72,6 +77,8 @@ impl Store {
         .await?;
         for table in [
             "DELETE FROM amendments WHERE broadcast_id IN (SELECT value FROM json_each(?1))",
+            // Who tapped is personal data: kept as long as the deliveries, as counts after.
+            "DELETE FROM acks WHERE broadcast_id IN (SELECT value FROM json_each(?1))",
             "DELETE FROM deliveries WHERE broadcast_id IN (SELECT value FROM json_each(?1))",
         ] {
             sqlx::query(table).bind(&ids_json).execute(&mut *tx).await?;
