@@ -142,24 +142,6 @@ pub(super) async fn take_overdue(
     Ok(())
 }
 
-/// The columns of a job on a delivery, `action` naming what is owed and `attempts` counting
-/// its tries so far; `WHERE` is appended.
-macro_rules! select_ack_work {
-    ($action:literal, $attempts:literal) => {
-        concat!(
-            "SELECT d.broadcast_id, d.chat_id, ",
-            $attempts,
-            " AS attempts, b.topic, b.body, b.entities, b.media, b.revision,
-                    b.pin, c.lang, c.kind, d.message_id, d.more_message_ids, ",
-            $action,
-            " AS action, b.ack, d.acks
-             FROM deliveries d
-             CROSS JOIN broadcasts b ON b.id = d.broadcast_id
-             LEFT JOIN chats c ON c.id = d.chat_id "
-        )
-    };
-}
-
 /// Due acknowledgement work: counts to show, reminders to send (in quiet hours only for urgent
 /// broadcasts), notices to authors and the desk.
 pub(super) async fn claimable(
@@ -171,7 +153,7 @@ pub(super) async fn claimable(
 ) -> Result<Vec<Job>> {
     // Two queries, not one with OR: each walks only its own partial index.
     let counts: Vec<JobRow> = sqlx::query_as(concat!(
-        select_ack_work!("'show_acks'", "0"),
+        delivery_job!("'show_acks'", "0"),
         "WHERE d.acks <> d.acks_shown AND d.state = 'sent' AND b.recalled_at IS NULL
            AND coalesce(d.acks_shown_at, 0) <= ?1 - ?3
          LIMIT ?2"
@@ -182,7 +164,7 @@ pub(super) async fn claimable(
     .fetch_all(&mut *conn)
     .await?;
     let reminders: Vec<JobRow> = sqlx::query_as(concat!(
-        select_ack_work!("'remind_ack'", "d.ack_reminder_attempts"),
+        delivery_job!("'remind_ack'", "d.ack_reminder_attempts"),
         "WHERE d.ack_reminder = 'pending' AND d.ack_reminder_at <= ?1 AND d.state = 'sent'
            AND b.recalled_at IS NULL AND d.urgent >= ?3
          LIMIT ?2"

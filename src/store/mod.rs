@@ -55,6 +55,24 @@ macro_rules! total {
     };
 }
 
+/// The columns of a job on a delivery, `action` naming what is owed and `attempts` counting
+/// its tries so far; `WHERE` is appended.
+macro_rules! delivery_job {
+    ($action:literal, $attempts:literal) => {
+        concat!(
+            "SELECT d.broadcast_id, d.chat_id, ",
+            $attempts,
+            " AS attempts, b.topic, b.body, b.entities, b.media, b.revision,
+                    b.pin, c.lang, c.kind, d.message_id, d.more_message_ids, ",
+            $action,
+            " AS action, b.ack, d.acks
+             FROM deliveries d
+             CROSS JOIN broadcasts b ON b.id = d.broadcast_id
+             LEFT JOIN chats c ON c.id = d.chat_id "
+        )
+    };
+}
+
 mod acks;
 mod audit;
 mod broadcasts;

@@ -43,16 +43,12 @@ pub(super) async fn claimable(
     now: DateTime<Utc>,
     limit: i64,
 ) -> Result<Vec<Job>> {
-    let rows: Vec<JobRow> = sqlx::query_as(
-        "SELECT d.broadcast_id, d.chat_id, 0 AS attempts, b.topic, b.body, b.entities, b.media, b.revision, b.pin,
-                c.lang, c.kind, d.message_id, d.more_message_ids, 'count_members' AS action, b.ack, d.acks
-         FROM deliveries d
-         JOIN chats c ON c.id = d.chat_id
-         JOIN broadcasts b ON b.id = d.broadcast_id
-         WHERE d.reach IS NULL AND d.state = 'sent' AND d.sent_at > ?2 AND c.active = 1
+    let rows: Vec<JobRow> = sqlx::query_as(concat!(
+        delivery_job!("'count_members'", "0"),
+        "WHERE d.reach IS NULL AND d.state = 'sent' AND d.sent_at > ?2 AND c.active = 1
            AND coalesce(c.members_at, 0) <= ?2
-         LIMIT ?1",
-    )
+         LIMIT ?1"
+    ))
     .bind(limit)
     .bind(millis(now - MEMBERS_KEPT))
     .fetch_all(conn)
