@@ -48,6 +48,17 @@ CREATE INDEX tickets_resident ON tickets (resident_id, created_at) WHERE residen
 CREATE INDEX tickets_unacked ON tickets (created_at) WHERE status = 'open' AND reminded_at IS NULL;
 CREATE INDEX tickets_personal ON tickets (created_at) WHERE erased_at IS NULL;
 
+-- When each resident opened a ticket, for the daily limit. Apart from `tickets` because
+-- erasing a ticket's personal data unlinks it from the resident: counted there, /xoadulieu
+-- would reset the limit. Kept only as long as the limit looks back (purged after a day).
+CREATE TABLE ticket_opens (
+    resident_id INTEGER NOT NULL,
+    at          INTEGER NOT NULL
+);
+
+CREATE INDEX ticket_opens_resident ON ticket_opens (resident_id, at);
+CREATE INDEX ticket_opens_at ON ticket_opens (at);
+
 -- The desk's copies of a ticket (the desk group's, or one per admin): a reply to any of them
 -- answers the ticket, and their buttons follow its status.
 CREATE TABLE desk_messages (

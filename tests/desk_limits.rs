@@ -4,6 +4,7 @@
 
 mod support;
 
+use loa::clock::Clock;
 use serde_json::json;
 use support::{
     desk::{
@@ -77,6 +78,30 @@ async fn a_sixth_ticket_in_a_day_is_refused_and_a_blocked_sender_is_told_only_br
     let told = app.private(RESIDENT, "/gopy").await;
     assert_eq!(told, "Hiện bạn không gửi được phản ánh qua Loa. Xin liên hệ trực tiếp UBND phường.");
     assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'desk_block'").await, 1);
+}
+
+#[tokio::test]
+async fn erasing_personal_data_does_not_reset_the_daily_limit() {
+    let app = TestApp::spawn().await;
+    for n in 1..=5 {
+        file_ticket(&app, RESIDENT, &format!("Phản ánh số {n}"), false).await;
+    }
+    let question = app.private_update(RESIDENT, text_from(RESIDENT, "/forgetme"), 1).await.pop().unwrap();
+    let erased = edited_after_tap(&app, &question, RESIDENT, "fg:yes").await;
+    assert!(erased.text.contains("(5 phản ánh)"), "{}", erased.text);
+    let sixth = app.private(RESIDENT, "/phananh").await;
+    assert!(sixth.contains("5 phản ánh trong 24 giờ qua"), "still five today: {sixth}");
+
+    // A day later the limit lets them in again, and housekeeping forgets who opened what.
+    app.clock.advance(chrono::Duration::hours(24) + chrono::Duration::minutes(1));
+    assert_eq!(app.store.purge_ticket_opens(app.clock.now() - chrono::Duration::days(1)).await.unwrap(), 5);
+    // Unlinked by the erasure, they see the privacy notice first, then the invitation.
+    let before = app.telegram.sent_to(RESIDENT).len();
+    app.telegram.push_update(text_from(RESIDENT, "/phananh"));
+    app.eventually("the report opens a day later", || async {
+        app.telegram.sent_to(RESIDENT)[before..].iter().any(|sent| sent.text.contains("Phản ánh với phường"))
+    })
+    .await;
 }
 
 #[tokio::test]
