@@ -39,13 +39,18 @@ CREATE TABLE tickets (
     created_at   INTEGER NOT NULL,
     acked_at     INTEGER,
     closed_at    INTEGER,
-    -- Set once, when the desk is reminded of a ticket nobody took on.
+    -- Set once Telegram answered for the ticket's card at the desk (sent, or refused for
+    -- good): until then the desk is owed it, and a restart sends it again.
+    posted_at    INTEGER,
+    -- Likewise for the reminder of a ticket nobody took on: set once it reached the desk, so
+    -- that one lost to a crash is sent again.
     reminded_at  INTEGER,
     erased_at    INTEGER
 );
 
 CREATE INDEX tickets_resident ON tickets (resident_id, created_at) WHERE resident_id IS NOT NULL;
 CREATE INDEX tickets_unacked ON tickets (created_at) WHERE status = 'open' AND reminded_at IS NULL;
+CREATE INDEX tickets_unposted ON tickets (id) WHERE posted_at IS NULL;
 CREATE INDEX tickets_personal ON tickets (created_at) WHERE erased_at IS NULL;
 
 -- When each resident opened a ticket, for the daily limit. Apart from `tickets` because
@@ -83,6 +88,8 @@ CREATE TABLE ticket_replies (
 );
 
 CREATE INDEX ticket_replies_ticket ON ticket_replies (ticket_id);
+-- Answers a crash left unrelayed, sent again at start-up.
+CREATE INDEX ticket_replies_pending ON ticket_replies (id) WHERE state = 'pending';
 
 -- Residents the desk no longer hears from. Kept by user id (that is the point), named by the
 -- ticket that led to it so that the admin never had to see who it was.

@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use teloxide::types::{ChatId, InlineKeyboardMarkup};
-use tokio::sync::oneshot;
+use tokio::{sync::oneshot, task::JoinHandle};
 
 use super::buttons::{DeskTap, button, rows};
 use crate::{
@@ -17,29 +17,32 @@ use crate::{
     store::Ticket,
 };
 
+/// A copy of a ticket on its way to a chat of the desk.
+type PendingCopy = (ChatId, oneshot::Receiver<Receipt>);
+
 /// Sends `ticket` to the desk; `overdue`: as the reminder that nobody took it on in that long.
-/// Returns once the copies are queued; their ids are recorded as they are sent.
-pub async fn post(ctx: &Arc<Context>, ticket: i64, overdue: Option<Duration>) -> Result<()> {
-    match ctx.desk.chat {
+/// Returns once the copies are queued, with the task that records them as they are sent and
+/// then marks the ticket posted (or reminded): until then the desk is owed it.
+pub async fn post(ctx: &Arc<Context>, ticket: i64, overdue: Option<Duration>) -> Result<JoinHandle<()>> {
+    let copies = match ctx.desk.chat {
         Some(desk) => {
-            let receipt = send_card(ctx, desk, ticket, overdue).await?;
-            if let Some(receipt) = receipt {
-                tokio::spawn(fall_back_if_gone(ctx.clone(), desk, ticket, overdue, receipt));
-            }
-            Ok(())
+            send_card(ctx, desk, ticket, overdue).await?.map(|receipt| (desk, receipt)).into_iter().collect()
         }
-        None => to_admins(ctx, ticket, overdue).await,
-    }
+        None => to_admins(ctx, ticket, overdue).await?,
+    };
+    Ok(tokio::spawn(settle(ctx.clone(), ticket, overdue, copies)))
 }
 
 /// The ticket's copy to each admin official, in private.
-async fn to_admins(ctx: &Arc<Context>, ticket: i64, overdue: Option<Duration>) -> Result<()> {
+async fn to_admins(ctx: &Context, ticket: i64, overdue: Option<Duration>) -> Result<Vec<PendingCopy>> {
+    let mut copies = Vec::new();
     for official in ctx.store.officials().await?.into_iter().filter(|official| official.role == Role::Admin) {
-        if let Some(receipt) = send_card(ctx, ChatId::from(official.user_id), ticket, overdue).await? {
-            tokio::spawn(record_when_sent(ctx.clone(), ChatId::from(official.user_id), ticket, receipt));
+        let chat = ChatId::from(official.user_id);
+        if let Some(receipt) = send_card(ctx, chat, ticket, overdue).await? {
+            copies.push((chat, receipt));
         }
     }
-    Ok(())
+    Ok(copies)
 }
 
 /// Queues the ticket's card for `chat`; `None` if the ticket is gone.
@@ -60,49 +63,36 @@ async fn send_card(
     Ok(Some(ctx.replies.push_with_receipt(chat, lang, card)))
 }
 
-/// Records the desk group's copy once sent; if the group is gone, the admins get the ticket.
-async fn fall_back_if_gone(
-    ctx: Arc<Context>,
-    desk: ChatId,
-    ticket: i64,
-    overdue: Option<Duration>,
-    receipt: oneshot::Receiver<Receipt>,
-) {
-    let result = match receipt.await {
-        Ok(Receipt::Failed { reason, chat_gone: true }) => {
-            tracing::error!(desk = desk.0, ticket, %reason, "the desk chat is gone; sending the ticket to the admins");
-            to_admins(&ctx, ticket, overdue).await
+/// Records each copy once sent; if the desk group is gone, the admins get the ticket. Once
+/// Telegram answered for a copy, the desk has had its chance: the ticket is marked posted (or
+/// reminded). A copy dropped unsent (Loa stopping) leaves it owed, to be sent again.
+async fn settle(ctx: Arc<Context>, ticket: i64, overdue: Option<Duration>, mut copies: Vec<PendingCopy>) {
+    let mut answered = false;
+    while let Some((chat, receipt)) = copies.pop() {
+        match receipt.await {
+            Ok(Receipt::Failed { reason, chat_gone: true }) if ctx.desk.chat == Some(chat) => {
+                tracing::error!(desk = chat.0, ticket, %reason, "the desk chat is gone; sending the ticket to the admins");
+                match to_admins(&ctx, ticket, overdue).await {
+                    Ok(more) => copies.extend(more),
+                    Err(error) => tracing::warn!(%error, ticket, "could not send a ticket to the admins"),
+                }
+            }
+            Ok(Receipt::Sent(Some(message))) => {
+                answered = true;
+                if let Err(error) = ctx.store.record_desk_message(ticket, chat, message).await {
+                    tracing::warn!(%error, ticket, "could not record the desk's copy of a ticket");
+                }
+            }
+            Ok(other) => {
+                answered = true;
+                tracing::warn!(chat = chat.0, ticket, ?other, "the desk did not get a ticket");
+            }
+            Err(_) => tracing::warn!(chat = chat.0, ticket, "a ticket's copy to the desk was not sent"),
         }
-        other => record(&ctx, desk, ticket, other).await,
-    };
-    if let Err(error) = result {
-        tracing::warn!(%error, ticket, "could not record the desk's copy of a ticket");
     }
-}
-
-async fn record_when_sent(ctx: Arc<Context>, chat: ChatId, ticket: i64, receipt: oneshot::Receiver<Receipt>) {
-    if let Err(error) = record(&ctx, chat, ticket, receipt.await).await {
-        tracing::warn!(%error, ticket, "could not record the desk's copy of a ticket");
-    }
-}
-
-async fn record(
-    ctx: &Context,
-    chat: ChatId,
-    ticket: i64,
-    receipt: Result<Receipt, oneshot::error::RecvError>,
-) -> Result<()> {
-    match receipt {
-        Ok(Receipt::Sent(Some(message))) => ctx.store.record_desk_message(ticket, chat, message).await,
-        Ok(other) => {
-            tracing::warn!(chat = chat.0, ticket, ?other, "the desk did not get a ticket");
-            Ok(())
-        }
-        // Dropped unsent (Loa stopping, the chat over its budget): the reminder sends it again.
-        Err(_) => {
-            tracing::warn!(chat = chat.0, ticket, "a ticket's copy to the desk was not sent");
-            Ok(())
-        }
+    if answered && let Err(error) = ctx.store.ticket_at_desk(ticket, overdue.is_some(), ctx.clock.now()).await
+    {
+        tracing::warn!(%error, ticket, "could not mark a ticket as at the desk");
     }
 }
 
