@@ -70,10 +70,14 @@ CREATE TABLE desk_messages (
     chat_id    INTEGER NOT NULL,
     message_id INTEGER NOT NULL,
     ticket_id  INTEGER NOT NULL REFERENCES tickets (id),
+    -- What the copy shows: 'text' and 'media' (a photo or video) may show personal data, which
+    -- must go from the desk's chats too once the ticket's is erased; 'anonymous' shows none.
+    card       TEXT    NOT NULL CHECK (card IN ('text', 'media', 'anonymous')),
     PRIMARY KEY (chat_id, message_id)
 );
 
 CREATE INDEX desk_messages_ticket ON desk_messages (ticket_id);
+CREATE INDEX desk_messages_personal ON desk_messages (ticket_id) WHERE card != 'anonymous';
 
 -- What officials answered, and whether it reached the resident.
 CREATE TABLE ticket_replies (

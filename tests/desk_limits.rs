@@ -184,3 +184,57 @@ async fn personal_data_is_erased_on_request_after_a_confirmation_and_after_reten
     .unwrap();
     assert_eq!(audit, [(0, "ticket_forget".into()), (0, "ticket_erase".into())], "the audit names no one");
 }
+
+#[tokio::test]
+async fn erased_personal_data_goes_from_the_desks_copies_too() {
+    let app = TestApp::spawn_with(Options { desk_chat: Some(DESK), ..Options::default() }).await;
+    // A photo with consent: the desk's copy shows it, and who sent it; then a text-only one.
+    let so_far =
+        report_until_continue(&app, RESIDENT, "Rác ở bãi đất trống", vec![updates::photo("evidence")]).await;
+    let category = edited_after_tap(&app, &so_far, RESIDENT, "rp:next").await;
+    let consent = edited_after_tap(&app, &category, RESIDENT, "rp:c:hygiene").await;
+    let first = ticket_number(&edited_after_tap(&app, &consent, RESIDENT, "rp:y").await.text);
+    let photo_card = app.telegram.wait_for_sent(DESK, 1).await.pop().unwrap();
+    let second = ticket_number(&file_ticket(&app, RESIDENT, "Cây đổ chắn lối đi", true).await);
+    let text_card = app.telegram.wait_for_sent(DESK, 2).await.pop().unwrap();
+    for card in [&photo_card, &text_card] {
+        assert!(card.text.contains("User 7001"), "{}", card.text);
+    }
+    app.eventually("both copies recorded", || async {
+        count(&app, "SELECT count(*) FROM desk_messages").await == 2
+    })
+    .await;
+
+    let question = app.private_update(RESIDENT, text_from(RESIDENT, "/xoadulieu"), 1).await.pop().unwrap();
+    edited_after_tap(&app, &question, RESIDENT, "fg:yes").await;
+
+    // The text copy is edited into the anonymous card; the photo's is deleted and replaced.
+    let calls = app
+        .telegram
+        .wait_for("the text copy edited", |calls| {
+            calls.iter().any(|call| {
+                call.method == "editMessageText" && call.body["message_id"] == text_card.message_id
+            })
+        })
+        .await;
+    let edit = calls.iter().rfind(|call| call.method == "editMessageText").unwrap();
+    let edited = edit.body["text"].as_str().unwrap();
+    assert!(edited.contains(&format!("#{second}")) && edited.contains("người dân #"), "{edited}");
+    assert!(!edited.contains("User 7001") && !edited.contains("lan_sd"), "{edited}");
+    app.eventually("the photo's copy deleted", || async {
+        app.telegram.deleted_in(DESK).contains(&photo_card.message_id)
+    })
+    .await;
+    let replaced = app.telegram.wait_for_sent(DESK, 3).await.pop().unwrap();
+    assert!(replaced.file_id.is_none(), "no photo in its place");
+    assert!(
+        replaced.text.contains(&format!("#{first}")) && !replaced.text.contains("User 7001"),
+        "{}",
+        replaced.text
+    );
+    app.eventually("every copy at the desk is anonymous, and answers its ticket", || async {
+        count(&app, "SELECT count(*) FROM desk_messages WHERE card = 'anonymous'").await == 2
+            && count(&app, "SELECT count(*) FROM desk_messages").await == 2
+    })
+    .await;
+}

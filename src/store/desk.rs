@@ -36,6 +36,35 @@ pub enum ReplyRecord {
     Unknown,
 }
 
+/// What one of the desk's copies of a ticket shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskCard {
+    Text,
+    /// A photo or video under the text, which no edit can take away.
+    Media,
+    /// Made from a ticket whose personal data was erased.
+    Anonymous,
+}
+
+impl DeskCard {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeskCard::Text => "text",
+            DeskCard::Media => "media",
+            DeskCard::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// A copy at the desk still showing personal data of a ticket erased since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonalCopy {
+    pub chat: ChatId,
+    pub message: MessageId,
+    pub ticket: i64,
+    pub media: bool,
+}
+
 /// An official's answer not yet relayed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PendingReply {
@@ -56,16 +85,53 @@ pub enum Block {
 }
 
 impl Store {
-    /// Remembers a message of the desk that shows `ticket`.
-    pub async fn record_desk_message(&self, ticket: i64, chat: ChatId, message: MessageId) -> Result<()> {
+    /// Remembers a message of the desk that shows `ticket` as `card`.
+    pub async fn record_desk_message(
+        &self,
+        ticket: i64,
+        chat: ChatId,
+        message: MessageId,
+        card: DeskCard,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT OR IGNORE INTO desk_messages (chat_id, message_id, ticket_id) VALUES (?1, ?2, ?3)",
+            "INSERT OR IGNORE INTO desk_messages (chat_id, message_id, ticket_id, card) VALUES (?1, ?2, ?3, ?4)",
         )
         .bind(chat.0)
         .bind(message.0)
         .bind(ticket)
+        .bind(card.as_str())
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// The desk's copies that still show personal data their ticket no longer has.
+    pub async fn personal_desk_copies(&self) -> Result<Vec<PersonalCopy>> {
+        let rows: Vec<(i64, i32, i64, String)> = sqlx::query_as(
+            "SELECT d.chat_id, d.message_id, d.ticket_id, d.card
+             FROM desk_messages d JOIN tickets t ON t.id = d.ticket_id
+             WHERE d.card != 'anonymous' AND t.erased_at IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(chat, message, ticket, card)| PersonalCopy {
+                chat: ChatId(chat),
+                message: MessageId(message),
+                ticket,
+                media: card == DeskCard::Media.as_str(),
+            })
+            .collect())
+    }
+
+    /// A desk copy now shows no personal data (`deleted`: it is gone altogether).
+    pub async fn desk_copy_anonymised(&self, chat: ChatId, message: MessageId, deleted: bool) -> Result<()> {
+        let query = match deleted {
+            true => "DELETE FROM desk_messages WHERE chat_id = ?1 AND message_id = ?2",
+            false => "UPDATE desk_messages SET card = 'anonymous' WHERE chat_id = ?1 AND message_id = ?2",
+        };
+        sqlx::query(query).bind(chat.0).bind(message.0).execute(&self.pool).await?;
         Ok(())
     }
 

@@ -2,10 +2,12 @@
 //! once, the reminder of each ticket nobody took on within `LOA_DESK_ACK_WITHIN`. The deadline
 //! is read from the clock passed in (tests move it by hand), looked at every second as the
 //! scheduler's safety tick does. A reminder counts as given once it reached the desk, so one
-//! lost to a crash is given again; while it is on its way it is not sent twice.
+//! lost to a crash is given again; while it is on its way it is not sent twice. And the desk's
+//! copies of tickets whose personal data was erased are made anonymous, likewise.
 
 use std::{collections::HashMap, sync::Arc, time::Duration};
 
+use teloxide::types::{ChatId, MessageId};
 use tokio::task::JoinHandle;
 use tokio_util::sync::CancellationToken;
 
@@ -35,9 +37,13 @@ pub async fn catch_up(ctx: &Arc<Context>) -> Result<()> {
 /// Looks for overdue tickets until `shutdown`. A failure is logged and looked at again.
 pub async fn watch(ctx: Arc<Context>, shutdown: CancellationToken) {
     let mut on_the_way = HashMap::new();
+    let mut anonymising = HashMap::new();
     loop {
         if let Err(error) = remind_overdue(&ctx, &mut on_the_way).await {
             tracing::warn!(%error, "could not remind the desk of overdue tickets");
+        }
+        if let Err(error) = anonymise_erased(&ctx, &mut anonymising).await {
+            tracing::warn!(%error, "could not take erased personal data off the desk's copies");
         }
         tokio::select! {
             _ = tokio::time::sleep(LOOK_EVERY) => {}
@@ -61,6 +67,27 @@ async fn remind_overdue(ctx: &Arc<Context>, on_the_way: &mut HashMap<i64, JoinHa
                 on_the_way.insert(ticket, settling);
             }
             Err(error) => tracing::warn!(%error, ticket, "could not remind the desk of a ticket"),
+        }
+    }
+    Ok(())
+}
+
+/// Takes personal data erased from tickets (on `/xoadulieu`, or after retention) off the desk's
+/// copies of them; `anonymising` holds the copies not yet answered for by Telegram.
+async fn anonymise_erased(
+    ctx: &Arc<Context>,
+    anonymising: &mut HashMap<(ChatId, MessageId), JoinHandle<()>>,
+) -> Result<()> {
+    anonymising.retain(|_, settling| !settling.is_finished());
+    for copy in ctx.store.personal_desk_copies().await? {
+        if anonymising.contains_key(&(copy.chat, copy.message)) {
+            continue;
+        }
+        match to_desk::anonymise(ctx, copy).await {
+            Ok(settling) => {
+                anonymising.insert((copy.chat, copy.message), settling);
+            }
+            Err(error) => tracing::warn!(%error, ticket = copy.ticket, "could not anonymise a desk copy"),
         }
     }
     Ok(())
