@@ -238,3 +238,33 @@ async fn erased_personal_data_goes_from_the_desks_copies_too() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn the_desks_copies_are_made_anonymous_after_retention_too() {
+    let app = TestApp::spawn_with(Options { desk_chat: Some(DESK), ..Options::default() }).await;
+    file_ticket(&app, RESIDENT, "Cây đổ chắn lối đi", true).await;
+    let card = app.telegram.wait_for_sent(DESK, 1).await.pop().unwrap();
+    assert!(card.text.contains("User 7001"), "{}", card.text);
+    app.eventually("the copy recorded", || async {
+        count(&app, "SELECT count(*) FROM desk_messages").await == 1
+    })
+    .await;
+
+    app.clock.advance(chrono::Duration::days(366));
+    assert_eq!(app.scheduler().erase_old_ticket_data().await.unwrap(), 1);
+    let calls = app
+        .telegram
+        .wait_for("the copy edited", |calls| {
+            calls
+                .iter()
+                .any(|call| call.method == "editMessageText" && call.body["message_id"] == card.message_id)
+        })
+        .await;
+    let edit = calls.iter().rfind(|call| call.body["message_id"] == card.message_id).unwrap();
+    assert!(!edit.body["text"].as_str().unwrap().contains("User 7001"), "{}", edit.body);
+    // The reminder the year's wait brought is anonymous as well, one way or the other.
+    app.eventually("every copy at the desk is anonymous", || async {
+        count(&app, "SELECT count(*) FROM desk_messages WHERE card != 'anonymous'").await == 0
+    })
+    .await;
+}
