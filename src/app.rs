@@ -95,6 +95,9 @@ pub async fn run(
         ward_name: settings.ward_name.clone(),
         desk: settings.desk,
     });
+    if let Err(error) = bot::desk_catch_up(&context).await {
+        tracing::warn!(%error, "could not send the desk what it is owed");
+    }
     let desk_watch = AbortOnDropHandle::new(tokio::spawn(bot::watch_desk(context.clone(), shutdown.clone())));
     let dispatched = dispatch(bot, context, &shutdown).await;
     // The dispatcher also stops on its own (a fatal polling error): the rest must stop too.

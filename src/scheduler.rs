@@ -30,6 +30,8 @@ const BATCH: u32 = 250;
 const INBOX_KEPT: Duration = Duration::days(1);
 /// A report left unfinished this long is forgotten, with the photo and location it may hold.
 const TICKET_DRAFTS_KEPT: Duration = Duration::days(1);
+/// Who opened a ticket when is kept as long as the daily limit on tickets looks back.
+const TICKET_OPENS_KEPT: Duration = Duration::days(1);
 /// A flow that is over is kept this long, so that its old buttons can still say what became of
 /// it; later they say it expired.
 const FLOWS_KEPT: Duration = Duration::days(1);
@@ -192,8 +194,8 @@ impl Scheduler {
         ended
     }
 
-    /// Forgets expired drafts, what officials sent the bot more than `INBOX_KEPT` ago, and
-    /// flows over for more than `FLOWS_KEPT`.
+    /// Forgets expired drafts, what officials sent the bot more than `INBOX_KEPT` ago, flows
+    /// over for more than `FLOWS_KEPT`, and who opened tickets more than a day ago.
     async fn housekeeping(&self) {
         let now = self.clock.now();
         if let Err(error) = self.store.purge_expired_drafts(now).await {
@@ -207,6 +209,9 @@ impl Scheduler {
         }
         if let Err(error) = self.store.purge_ticket_drafts(now - TICKET_DRAFTS_KEPT).await {
             tracing::warn!(%error, "could not purge unfinished reports");
+        }
+        if let Err(error) = self.store.purge_ticket_opens(now - TICKET_OPENS_KEPT).await {
+            tracing::warn!(%error, "could not purge the record of tickets opened");
         }
     }
 

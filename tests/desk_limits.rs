@@ -4,6 +4,7 @@
 
 mod support;
 
+use loa::clock::Clock;
 use serde_json::json;
 use support::{
     desk::{
@@ -77,6 +78,30 @@ async fn a_sixth_ticket_in_a_day_is_refused_and_a_blocked_sender_is_told_only_br
     let told = app.private(RESIDENT, "/gopy").await;
     assert_eq!(told, "Hiện bạn không gửi được phản ánh qua Loa. Xin liên hệ trực tiếp UBND phường.");
     assert_eq!(count(&app, "SELECT count(*) FROM audit_log WHERE action = 'desk_block'").await, 1);
+}
+
+#[tokio::test]
+async fn erasing_personal_data_does_not_reset_the_daily_limit() {
+    let app = TestApp::spawn().await;
+    for n in 1..=5 {
+        file_ticket(&app, RESIDENT, &format!("Phản ánh số {n}"), false).await;
+    }
+    let question = app.private_update(RESIDENT, text_from(RESIDENT, "/forgetme"), 1).await.pop().unwrap();
+    let erased = edited_after_tap(&app, &question, RESIDENT, "fg:yes").await;
+    assert!(erased.text.contains("(5 phản ánh)"), "{}", erased.text);
+    let sixth = app.private(RESIDENT, "/phananh").await;
+    assert!(sixth.contains("5 phản ánh trong 24 giờ qua"), "still five today: {sixth}");
+
+    // A day later the limit lets them in again, and housekeeping forgets who opened what.
+    app.clock.advance(chrono::Duration::hours(24) + chrono::Duration::minutes(1));
+    assert_eq!(app.store.purge_ticket_opens(app.clock.now() - chrono::Duration::days(1)).await.unwrap(), 5);
+    // Unlinked by the erasure, they see the privacy notice first, then the invitation.
+    let before = app.telegram.sent_to(RESIDENT).len();
+    app.telegram.push_update(text_from(RESIDENT, "/phananh"));
+    app.eventually("the report opens a day later", || async {
+        app.telegram.sent_to(RESIDENT)[before..].iter().any(|sent| sent.text.contains("Phản ánh với phường"))
+    })
+    .await;
 }
 
 #[tokio::test]
@@ -158,4 +183,88 @@ async fn personal_data_is_erased_on_request_after_a_confirmation_and_after_reten
     .await
     .unwrap();
     assert_eq!(audit, [(0, "ticket_forget".into()), (0, "ticket_erase".into())], "the audit names no one");
+}
+
+#[tokio::test]
+async fn erased_personal_data_goes_from_the_desks_copies_too() {
+    let app = TestApp::spawn_with(Options { desk_chat: Some(DESK), ..Options::default() }).await;
+    // A photo with consent: the desk's copy shows it, and who sent it; then a text-only one.
+    let so_far =
+        report_until_continue(&app, RESIDENT, "Rác ở bãi đất trống", vec![updates::photo("evidence")]).await;
+    let category = edited_after_tap(&app, &so_far, RESIDENT, "rp:next").await;
+    let consent = edited_after_tap(&app, &category, RESIDENT, "rp:c:hygiene").await;
+    let first = ticket_number(&edited_after_tap(&app, &consent, RESIDENT, "rp:y").await.text);
+    let photo_card = app.telegram.wait_for_sent(DESK, 1).await.pop().unwrap();
+    let second = ticket_number(&file_ticket(&app, RESIDENT, "Cây đổ chắn lối đi", true).await);
+    let text_card = app.telegram.wait_for_sent(DESK, 2).await.pop().unwrap();
+    for card in [&photo_card, &text_card] {
+        assert!(card.text.contains("User 7001"), "{}", card.text);
+    }
+    app.eventually("both copies recorded", || async {
+        count(&app, "SELECT count(*) FROM desk_messages").await == 2
+    })
+    .await;
+
+    let question = app.private_update(RESIDENT, text_from(RESIDENT, "/xoadulieu"), 1).await.pop().unwrap();
+    edited_after_tap(&app, &question, RESIDENT, "fg:yes").await;
+
+    // The text copy is edited into the anonymous card; the photo's is deleted and replaced.
+    let calls = app
+        .telegram
+        .wait_for("the text copy edited", |calls| {
+            calls.iter().any(|call| {
+                call.method == "editMessageText" && call.body["message_id"] == text_card.message_id
+            })
+        })
+        .await;
+    let edit = calls.iter().rfind(|call| call.method == "editMessageText").unwrap();
+    let edited = edit.body["text"].as_str().unwrap();
+    assert!(edited.contains(&format!("#{second}")) && edited.contains("người dân #"), "{edited}");
+    assert!(!edited.contains("User 7001") && !edited.contains("lan_sd"), "{edited}");
+    app.eventually("the photo's copy deleted", || async {
+        app.telegram.deleted_in(DESK).contains(&photo_card.message_id)
+    })
+    .await;
+    let replaced = app.telegram.wait_for_sent(DESK, 3).await.pop().unwrap();
+    assert!(replaced.file_id.is_none(), "no photo in its place");
+    assert!(
+        replaced.text.contains(&format!("#{first}")) && !replaced.text.contains("User 7001"),
+        "{}",
+        replaced.text
+    );
+    app.eventually("every copy at the desk is anonymous, and answers its ticket", || async {
+        count(&app, "SELECT count(*) FROM desk_messages WHERE card = 'anonymous'").await == 2
+            && count(&app, "SELECT count(*) FROM desk_messages").await == 2
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn the_desks_copies_are_made_anonymous_after_retention_too() {
+    let app = TestApp::spawn_with(Options { desk_chat: Some(DESK), ..Options::default() }).await;
+    file_ticket(&app, RESIDENT, "Cây đổ chắn lối đi", true).await;
+    let card = app.telegram.wait_for_sent(DESK, 1).await.pop().unwrap();
+    assert!(card.text.contains("User 7001"), "{}", card.text);
+    app.eventually("the copy recorded", || async {
+        count(&app, "SELECT count(*) FROM desk_messages").await == 1
+    })
+    .await;
+
+    app.clock.advance(chrono::Duration::days(366));
+    assert_eq!(app.scheduler().erase_old_ticket_data().await.unwrap(), 1);
+    let calls = app
+        .telegram
+        .wait_for("the copy edited", |calls| {
+            calls
+                .iter()
+                .any(|call| call.method == "editMessageText" && call.body["message_id"] == card.message_id)
+        })
+        .await;
+    let edit = calls.iter().rfind(|call| call.body["message_id"] == card.message_id).unwrap();
+    assert!(!edit.body["text"].as_str().unwrap().contains("User 7001"), "{}", edit.body);
+    // The reminder the year's wait brought is anonymous as well, one way or the other.
+    app.eventually("every copy at the desk is anonymous", || async {
+        count(&app, "SELECT count(*) FROM desk_messages WHERE card != 'anonymous'").await == 0
+    })
+    .await;
 }

@@ -25,7 +25,7 @@ use teloxide::{
 };
 
 pub use commands::{OfficialCommand, ResidentCommand};
-pub use desk::watch as watch_desk;
+pub use desk::{catch_up as desk_catch_up, watch as watch_desk};
 pub use menu::register_menu;
 pub use outgoing::{Receipt, ReplyQueue};
 pub use reply::{Outgoing, Reply};

@@ -307,6 +307,7 @@ async fn perform(bot: &Bot, chat: ChatId, what: &Outgoing) -> Result<Option<Mess
             request.reply_markup = reply.keyboard.clone();
             request.await.map(|_| None)
         }
+        Outgoing::Delete { message_id } => bot.delete_message(chat, *message_id).await.map(|_| None),
         Outgoing::RemoveButtons { message_id } => {
             bot.edit_message_reply_markup(chat, *message_id).await.map(|_| None)
         }

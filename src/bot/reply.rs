@@ -53,6 +53,10 @@ pub enum Outgoing {
         message_id: MessageId,
         keyboard: InlineKeyboardMarkup,
     },
+    /// Deletes one of the bot's messages (a ticket's photo at the desk, once erased).
+    Delete {
+        message_id: MessageId,
+    },
     /// One photo or video with a plain-text caption and optional buttons.
     Media {
         item: MediaItem,

@@ -36,6 +36,45 @@ pub enum ReplyRecord {
     Unknown,
 }
 
+/// What one of the desk's copies of a ticket shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeskCard {
+    Text,
+    /// A photo or video under the text, which no edit can take away.
+    Media,
+    /// Made from a ticket whose personal data was erased.
+    Anonymous,
+}
+
+impl DeskCard {
+    fn as_str(self) -> &'static str {
+        match self {
+            DeskCard::Text => "text",
+            DeskCard::Media => "media",
+            DeskCard::Anonymous => "anonymous",
+        }
+    }
+}
+
+/// A copy at the desk still showing personal data of a ticket erased since.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PersonalCopy {
+    pub chat: ChatId,
+    pub message: MessageId,
+    pub ticket: i64,
+    pub media: bool,
+}
+
+/// An official's answer not yet relayed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PendingReply {
+    pub reply: i64,
+    pub ticket: i64,
+    pub official: UserId,
+    pub body: String,
+    pub resident: Option<UserId>,
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Block {
     Blocked,
@@ -46,16 +85,53 @@ pub enum Block {
 }
 
 impl Store {
-    /// Remembers a message of the desk that shows `ticket`.
-    pub async fn record_desk_message(&self, ticket: i64, chat: ChatId, message: MessageId) -> Result<()> {
+    /// Remembers a message of the desk that shows `ticket` as `card`.
+    pub async fn record_desk_message(
+        &self,
+        ticket: i64,
+        chat: ChatId,
+        message: MessageId,
+        card: DeskCard,
+    ) -> Result<()> {
         sqlx::query(
-            "INSERT OR IGNORE INTO desk_messages (chat_id, message_id, ticket_id) VALUES (?1, ?2, ?3)",
+            "INSERT OR IGNORE INTO desk_messages (chat_id, message_id, ticket_id, card) VALUES (?1, ?2, ?3, ?4)",
         )
         .bind(chat.0)
         .bind(message.0)
         .bind(ticket)
+        .bind(card.as_str())
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// The desk's copies that still show personal data their ticket no longer has.
+    pub async fn personal_desk_copies(&self) -> Result<Vec<PersonalCopy>> {
+        let rows: Vec<(i64, i32, i64, String)> = sqlx::query_as(
+            "SELECT d.chat_id, d.message_id, d.ticket_id, d.card
+             FROM desk_messages d JOIN tickets t ON t.id = d.ticket_id
+             WHERE d.card != 'anonymous' AND t.erased_at IS NOT NULL",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(chat, message, ticket, card)| PersonalCopy {
+                chat: ChatId(chat),
+                message: MessageId(message),
+                ticket,
+                media: card == DeskCard::Media.as_str(),
+            })
+            .collect())
+    }
+
+    /// A desk copy now shows no personal data (`deleted`: it is gone altogether).
+    pub async fn desk_copy_anonymised(&self, chat: ChatId, message: MessageId, deleted: bool) -> Result<()> {
+        let query = match deleted {
+            true => "DELETE FROM desk_messages WHERE chat_id = ?1 AND message_id = ?2",
+            false => "UPDATE desk_messages SET card = 'anonymous' WHERE chat_id = ?1 AND message_id = ?2",
+        };
+        sqlx::query(query).bind(chat.0).bind(message.0).execute(&self.pool).await?;
         Ok(())
     }
 
@@ -171,20 +247,55 @@ impl Store {
         Ok(())
     }
 
-    /// Claims the tickets still open that were created before `cutoff` and never reminded:
-    /// each is returned once, ever, so the desk is reminded of it once.
-    pub async fn claim_unacknowledged(&self, cutoff: DateTime<Utc>, now: DateTime<Utc>) -> Result<Vec<i64>> {
-        let mut ids: Vec<i64> = sqlx::query_scalar(
-            "UPDATE tickets SET reminded_at = ?2
-             WHERE status = 'open' AND reminded_at IS NULL AND created_at <= ?1
-             RETURNING id",
+    /// The tickets still open that were created before `cutoff` and whose reminder has not
+    /// reached the desk yet.
+    pub async fn unacknowledged(&self, cutoff: DateTime<Utc>) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar(
+            "SELECT id FROM tickets WHERE status = 'open' AND reminded_at IS NULL AND created_at <= ?1
+             ORDER BY id",
         )
         .bind(millis(cutoff))
-        .bind(millis(now))
+        .fetch_all(&self.pool)
+        .await?)
+    }
+
+    /// The tickets whose card has not reached the desk yet (a crash came first).
+    pub async fn unposted_tickets(&self) -> Result<Vec<i64>> {
+        Ok(sqlx::query_scalar("SELECT id FROM tickets WHERE posted_at IS NULL ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
+    }
+
+    /// Telegram answered for `ticket`'s card at the desk (`reminder`: for its reminder).
+    pub async fn ticket_at_desk(&self, ticket: i64, reminder: bool, now: DateTime<Utc>) -> Result<()> {
+        let query = match reminder {
+            true => "UPDATE tickets SET reminded_at = coalesce(reminded_at, ?2) WHERE id = ?1",
+            false => "UPDATE tickets SET posted_at = coalesce(posted_at, ?2) WHERE id = ?1",
+        };
+        sqlx::query(query).bind(ticket).bind(millis(now)).execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// Answers still to be relayed (a crash came first), with the resident to relay them to
+    /// (`None`: erased since).
+    pub async fn pending_ticket_replies(&self) -> Result<Vec<PendingReply>> {
+        let rows: Vec<(i64, i64, i64, String, Option<i64>)> = sqlx::query_as(
+            "SELECT r.id, r.ticket_id, r.official_id, r.body, t.resident_id
+             FROM ticket_replies r JOIN tickets t ON t.id = r.ticket_id
+             WHERE r.state = 'pending' ORDER BY r.id",
+        )
         .fetch_all(&self.pool)
         .await?;
-        ids.sort_unstable();
-        Ok(ids)
+        Ok(rows
+            .into_iter()
+            .map(|(reply, ticket, official, body, resident)| PendingReply {
+                reply,
+                ticket,
+                official: UserId(official as u64),
+                body,
+                resident: resident.map(|id| UserId(id as u64)),
+            })
+            .collect())
     }
 
     /// Blocks the author of `ticket` from the desk, for admin `by`, without naming them.

@@ -105,7 +105,7 @@ pub use broadcasts::{
     AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
-pub use desk::{Block, ReplyRecord, StatusChange};
+pub use desk::{Block, DeskCard, PendingReply, PersonalCopy, ReplyRecord, StatusChange};
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
 pub use invites::Redemption;

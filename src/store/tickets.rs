@@ -107,19 +107,34 @@ impl Store {
             .bind(draft.resident.0 as i64)
             .execute(&mut *tx)
             .await?;
+        sqlx::query("INSERT INTO ticket_opens (resident_id, at) VALUES (?1, ?2)")
+            .bind(draft.resident.0 as i64)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
         let detail = format!("ticket {id} {}", category.as_str());
         audit::record(&mut tx, A_RESIDENT, "ticket_open", &detail, now).await?;
         tx.commit().await?;
         Ok(id)
     }
 
-    /// How many tickets `resident` opened since `since`, for the daily limit.
+    /// How many tickets `resident` opened since `since`, for the daily limit; erasing their
+    /// tickets' personal data does not lower it.
     pub async fn tickets_opened_since(&self, resident: UserId, since: DateTime<Utc>) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM tickets WHERE resident_id = ?1 AND created_at >= ?2")
+        Ok(sqlx::query_scalar("SELECT count(*) FROM ticket_opens WHERE resident_id = ?1 AND at >= ?2")
             .bind(resident.0 as i64)
             .bind(millis(since))
             .fetch_one(&self.pool)
             .await?)
+    }
+
+    /// Forgets who opened tickets before `before`: the daily limit no longer needs it.
+    pub async fn purge_ticket_opens(&self, before: DateTime<Utc>) -> Result<u64> {
+        let done = sqlx::query("DELETE FROM ticket_opens WHERE at < ?1")
+            .bind(millis(before))
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected())
     }
 
     /// Whether `resident` has ever opened a ticket still linked to them: the privacy notice is

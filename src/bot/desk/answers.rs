@@ -13,7 +13,7 @@ use crate::{
     bot::{Context, Receipt, texts},
     domain::{Lang, TicketStatus},
     error::Result,
-    store::{ReplyRecord, StatusChange},
+    store::{PendingReply, ReplyRecord, StatusChange},
 };
 
 /// A tap on a status button by `user`; returns the toast to show them.
@@ -73,6 +73,32 @@ pub async fn answer(
     if acknowledged {
         tell_status(ctx, resident, ticket, TicketStatus::Acknowledged).await?;
     }
+    relay(ctx, reply, ticket, resident, text, chat, lang).await
+}
+
+/// Relays again an answer a crash left unrelayed; the official who gave it is told in private
+/// what became of it, as they would have been.
+pub async fn relay_again(ctx: &Arc<Context>, pending: PendingReply) -> Result<()> {
+    let chat = ChatId::from(pending.official);
+    let lang = ctx.lang_of(chat).await?;
+    let Some(resident) = pending.resident else {
+        ctx.store.ticket_reply_outcome(pending.reply, Some("the resident's data was erased")).await?;
+        ctx.say(chat, lang, texts::answer_undeliverable(lang, pending.ticket));
+        return Ok(());
+    };
+    relay(ctx, pending.reply, pending.ticket, resident, &pending.body, chat, lang).await
+}
+
+/// Relays answer `reply` to the resident; `chat` is told whether it reached them.
+async fn relay(
+    ctx: &Arc<Context>,
+    reply: i64,
+    ticket: i64,
+    resident: UserId,
+    text: &str,
+    chat: ChatId,
+    lang: Lang,
+) -> Result<()> {
     let resident_chat = ChatId::from(resident);
     let resident_lang = ctx.lang_of(resident_chat).await?;
     let relayed = texts::relayed_answer(resident_lang, ticket, text, &ward(ctx, resident_lang));
@@ -82,8 +108,12 @@ pub async fn answer(
         let (error, told) = match receipt.await {
             Ok(Receipt::Sent(_)) => (None, texts::answer_relayed(lang, ticket)),
             Ok(Receipt::Failed { reason, .. }) => (Some(reason), texts::answer_undeliverable(lang, ticket)),
-            // Dropped unsent: only Loa stopping or a flood of answers to one resident does that.
-            Err(_) => (Some("not sent".to_owned()), texts::answer_undeliverable(lang, ticket)),
+            // Dropped unsent (Loa stopping, a flood of answers to one resident): it stays
+            // pending, relayed again at the next start.
+            Err(_) => {
+                tracing::warn!(ticket, reply, "an answer was not relayed");
+                return;
+            }
         };
         if let Err(error) = ctx.store.ticket_reply_outcome(reply, error.as_deref()).await {
             tracing::warn!(%error, ticket, "could not record what became of an answer");

@@ -2,7 +2,8 @@
 //! goes to the ward's desk (`to_desk`), whose officials take it on, close it or answer it
 //! (`answers`); residents list their tickets and can erase their personal data (`privacy`).
 //! The tapped buttons are in `buttons`; all state is in the database (`store::tickets` and
-//! friends), so a restart loses nothing, and `watch` reminds the desk of tickets nobody took on.
+//! friends), so a restart loses nothing: `watch` sends what a crash left unsent, and reminds
+//! the desk of tickets nobody took on.
 //!
 //! Routing in private: a message of someone writing a report (official or not) goes to the
 //! report; an official's other messages compose announcements as before. A reply to one of the
@@ -24,7 +25,7 @@ use teloxide::{
 
 pub use buttons::is_desk_button;
 use buttons::{DeskTap, button};
-pub use watch::watch;
+pub use watch::{catch_up, watch};
 
 use super::{Context, Outgoing, ResidentCommand, one, texts};
 use crate::{

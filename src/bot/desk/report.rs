@@ -136,7 +136,11 @@ async fn finish(
     let category = draft.category.unwrap_or(Category::Other);
     let contact = agreed.then(|| Contact { name: user.full_name(), username: user.username.clone() });
     let ticket = ctx.store.open_ticket(&draft, category, contact.as_ref(), ctx.clock.now()).await?;
-    to_desk::post(ctx, ticket, None).await?;
+    // The ticket stands whatever happens next: until its card reaches the desk it is owed,
+    // and sent again at the next start.
+    if let Err(error) = to_desk::post(ctx, ticket, None).await {
+        tracing::warn!(%error, ticket, "could not send a ticket to the desk");
+    }
     let opened = texts::ticket_opened(lang, ticket, ctx.desk.ack_within);
     Ok((None, vec![Outgoing::Edit { message_id: message, reply: opened.into() }]))
 }

@@ -7,103 +7,152 @@ use std::sync::Arc;
 
 use chrono::Duration;
 use teloxide::types::{ChatId, InlineKeyboardMarkup};
-use tokio::sync::oneshot;
+use tokio::{sync::oneshot, task::JoinHandle};
 
 use super::buttons::{DeskTap, button, rows};
 use crate::{
     bot::{Context, Outgoing, Receipt, Reply, texts},
     domain::{Lang, Role, TicketStatus},
     error::Result,
-    store::Ticket,
+    store::{DeskCard, PersonalCopy, Ticket},
 };
 
+/// A copy of a ticket on its way to a chat of the desk.
+type PendingCopy = (ChatId, DeskCard, oneshot::Receiver<Receipt>);
+
 /// Sends `ticket` to the desk; `overdue`: as the reminder that nobody took it on in that long.
-/// Returns once the copies are queued; their ids are recorded as they are sent.
-pub async fn post(ctx: &Arc<Context>, ticket: i64, overdue: Option<Duration>) -> Result<()> {
-    match ctx.desk.chat {
-        Some(desk) => {
-            let receipt = send_card(ctx, desk, ticket, overdue).await?;
-            if let Some(receipt) = receipt {
-                tokio::spawn(fall_back_if_gone(ctx.clone(), desk, ticket, overdue, receipt));
-            }
-            Ok(())
-        }
-        None => to_admins(ctx, ticket, overdue).await,
-    }
+/// Returns once the copies are queued, with the task that records them as they are sent and
+/// then marks the ticket posted (or reminded): until then the desk is owed it.
+pub async fn post(ctx: &Arc<Context>, ticket: i64, overdue: Option<Duration>) -> Result<JoinHandle<()>> {
+    let copies = match ctx.desk.chat {
+        Some(desk) => send_card(ctx, desk, ticket, overdue)
+            .await?
+            .map(|(card, receipt)| (desk, card, receipt))
+            .into_iter()
+            .collect(),
+        None => to_admins(ctx, ticket, overdue).await?,
+    };
+    Ok(tokio::spawn(settle(ctx.clone(), ticket, overdue, copies)))
 }
 
 /// The ticket's copy to each admin official, in private.
-async fn to_admins(ctx: &Arc<Context>, ticket: i64, overdue: Option<Duration>) -> Result<()> {
+async fn to_admins(ctx: &Context, ticket: i64, overdue: Option<Duration>) -> Result<Vec<PendingCopy>> {
+    let mut copies = Vec::new();
     for official in ctx.store.officials().await?.into_iter().filter(|official| official.role == Role::Admin) {
-        if let Some(receipt) = send_card(ctx, ChatId::from(official.user_id), ticket, overdue).await? {
-            tokio::spawn(record_when_sent(ctx.clone(), ChatId::from(official.user_id), ticket, receipt));
+        let chat = ChatId::from(official.user_id);
+        if let Some((card, receipt)) = send_card(ctx, chat, ticket, overdue).await? {
+            copies.push((chat, card, receipt));
         }
     }
-    Ok(())
+    Ok(copies)
 }
 
-/// Queues the ticket's card for `chat`; `None` if the ticket is gone.
+/// Queues the ticket's card for `chat`, saying what it shows; `None` if the ticket is gone.
 async fn send_card(
     ctx: &Context,
     chat: ChatId,
     ticket: i64,
     overdue: Option<Duration>,
-) -> Result<Option<oneshot::Receiver<Receipt>>> {
+) -> Result<Option<(DeskCard, oneshot::Receiver<Receipt>)>> {
     let Some(ticket) = ctx.store.ticket(ticket).await? else { return Ok(None) };
     let lang = ctx.lang_of(chat).await?;
     let text = texts::desk_card(lang, &ticket, ctx.timezone, overdue.map(|within| within.num_hours()));
     let caption = Reply::from(text).with_keyboard(keyboard(lang, &ticket));
-    let card = match ticket.media {
-        Some(item) => Outgoing::Media { item, caption },
-        None => caption.into(),
+    // Read with the ticket: erased meanwhile, the card sent is still the one made here.
+    let (shows, card) = match ticket.media {
+        Some(item) => (DeskCard::Media, Outgoing::Media { item, caption }),
+        None if ticket.resident.is_none() => (DeskCard::Anonymous, caption.into()),
+        None => (DeskCard::Text, caption.into()),
     };
-    Ok(Some(ctx.replies.push_with_receipt(chat, lang, card)))
+    Ok(Some((shows, ctx.replies.push_with_receipt(chat, lang, card))))
 }
 
-/// Records the desk group's copy once sent; if the group is gone, the admins get the ticket.
-async fn fall_back_if_gone(
-    ctx: Arc<Context>,
-    desk: ChatId,
-    ticket: i64,
-    overdue: Option<Duration>,
-    receipt: oneshot::Receiver<Receipt>,
-) {
-    let result = match receipt.await {
-        Ok(Receipt::Failed { reason, chat_gone: true }) => {
-            tracing::error!(desk = desk.0, ticket, %reason, "the desk chat is gone; sending the ticket to the admins");
-            to_admins(&ctx, ticket, overdue).await
+/// Records each copy once sent; if the desk group is gone, the admins get the ticket. Once
+/// Telegram answered for a copy, the desk has had its chance: the ticket is marked posted (or
+/// reminded). A copy dropped unsent (Loa stopping) leaves it owed, to be sent again.
+async fn settle(ctx: Arc<Context>, ticket: i64, overdue: Option<Duration>, mut copies: Vec<PendingCopy>) {
+    let mut answered = false;
+    while let Some((chat, card, receipt)) = copies.pop() {
+        match receipt.await {
+            Ok(Receipt::Failed { reason, chat_gone: true }) if ctx.desk.chat == Some(chat) => {
+                tracing::error!(desk = chat.0, ticket, %reason, "the desk chat is gone; sending the ticket to the admins");
+                match to_admins(&ctx, ticket, overdue).await {
+                    Ok(more) => copies.extend(more),
+                    Err(error) => tracing::warn!(%error, ticket, "could not send a ticket to the admins"),
+                }
+            }
+            Ok(Receipt::Sent(Some(message))) => {
+                answered = true;
+                if let Err(error) = ctx.store.record_desk_message(ticket, chat, message, card).await {
+                    tracing::warn!(%error, ticket, "could not record the desk's copy of a ticket");
+                }
+            }
+            Ok(other) => {
+                answered = true;
+                tracing::warn!(chat = chat.0, ticket, ?other, "the desk did not get a ticket");
+            }
+            Err(_) => tracing::warn!(chat = chat.0, ticket, "a ticket's copy to the desk was not sent"),
         }
-        other => record(&ctx, desk, ticket, other).await,
+    }
+    if answered && let Err(error) = ctx.store.ticket_at_desk(ticket, overdue.is_some(), ctx.clock.now()).await
+    {
+        tracing::warn!(%error, ticket, "could not mark a ticket as at the desk");
+    }
+}
+
+/// Takes the personal data off a copy of an erased ticket: a text card is edited into the
+/// anonymous one; a photo or video cannot be edited away, so that copy is deleted and the
+/// anonymous card sent in its place. Returns the task that records it once Telegram answered:
+/// until then the copy is still to be done, and a crash leaves it for the next start.
+pub async fn anonymise(ctx: &Arc<Context>, copy: PersonalCopy) -> Result<JoinHandle<()>> {
+    let Some(ticket) = ctx.store.ticket(copy.ticket).await? else { return Ok(tokio::spawn(async {})) };
+    let lang = ctx.lang_of(copy.chat).await?;
+    let what = match copy.media {
+        true => Outgoing::Delete { message_id: copy.message },
+        false => {
+            let text = texts::desk_card(lang, &ticket, ctx.timezone, None);
+            Outgoing::Edit {
+                message_id: copy.message,
+                reply: Reply::from(text).with_keyboard(keyboard(lang, &ticket)),
+            }
+        }
     };
-    if let Err(error) = result {
-        tracing::warn!(%error, ticket, "could not record the desk's copy of a ticket");
-    }
-}
-
-async fn record_when_sent(ctx: Arc<Context>, chat: ChatId, ticket: i64, receipt: oneshot::Receiver<Receipt>) {
-    if let Err(error) = record(&ctx, chat, ticket, receipt.await).await {
-        tracing::warn!(%error, ticket, "could not record the desk's copy of a ticket");
-    }
-}
-
-async fn record(
-    ctx: &Context,
-    chat: ChatId,
-    ticket: i64,
-    receipt: Result<Receipt, oneshot::error::RecvError>,
-) -> Result<()> {
-    match receipt {
-        Ok(Receipt::Sent(Some(message))) => ctx.store.record_desk_message(ticket, chat, message).await,
-        Ok(other) => {
-            tracing::warn!(chat = chat.0, ticket, ?other, "the desk did not get a ticket");
-            Ok(())
+    let receipt = ctx.replies.push_with_receipt(copy.chat, lang, what);
+    let ctx = ctx.clone();
+    Ok(tokio::spawn(async move {
+        match receipt.await {
+            Err(_) => {
+                tracing::warn!(ticket = copy.ticket, "a desk copy was not anonymised");
+                return;
+            }
+            // Refused for good (deleted by hand, or a photo past Telegram's 48 h for deleting):
+            // nothing more the bot can do to it.
+            Ok(Receipt::Failed { reason, .. }) => {
+                tracing::error!(chat = copy.chat.0, ticket = copy.ticket, %reason, "a desk copy keeps personal data")
+            }
+            Ok(Receipt::Sent(_)) => {}
         }
-        // Dropped unsent (Loa stopping, the chat over its budget): the reminder sends it again.
-        Err(_) => {
-            tracing::warn!(chat = chat.0, ticket, "a ticket's copy to the desk was not sent");
-            Ok(())
+        if copy.media {
+            // The anonymous card in the photo's place, so that the desk can still answer it.
+            match send_card(&ctx, copy.chat, copy.ticket, None).await {
+                Ok(Some((card, receipt))) => {
+                    if let Ok(Receipt::Sent(Some(message))) = receipt.await
+                        && let Err(error) =
+                            ctx.store.record_desk_message(copy.ticket, copy.chat, message, card).await
+                    {
+                        tracing::warn!(%error, ticket = copy.ticket, "could not record an anonymous desk copy");
+                    }
+                }
+                Ok(None) => {}
+                Err(error) => {
+                    tracing::warn!(%error, ticket = copy.ticket, "could not send an anonymous desk copy")
+                }
+            }
         }
-    }
+        if let Err(error) = ctx.store.desk_copy_anonymised(copy.chat, copy.message, copy.media).await {
+            tracing::warn!(%error, ticket = copy.ticket, "could not record an anonymised desk copy");
+        }
+    }))
 }
 
 /// The status buttons a ticket's copy shows: what it can still become, or what it became.
