@@ -9,7 +9,7 @@ use teloxide::types::UserId;
 
 use super::{
     Store, millis,
-    outbox::{Action, Job, JobRow, Outcome, SentRow},
+    outbox::{Action, Job, JobRow, Outcome},
 };
 use crate::{domain::Lang, error::Result};
 
@@ -92,15 +92,15 @@ impl Store {
     }
 }
 
-/// Deliveries just sent owe a tap by their deadline if their broadcast asks for one. Only
-/// groups are held to it: a private subscriber reads alone.
+/// Deliveries just sent (`sent`: a JSON array of rows that start with broadcast and chat) owe
+/// a tap by their deadline if their broadcast asks for one. Only groups are held to it: a
+/// private subscriber reads alone.
 pub(super) async fn owed_by_sent(
     conn: &mut SqliteConnection,
-    sent: &[SentRow],
+    sent: &str,
     now: DateTime<Utc>,
     policy: &AckPolicy,
 ) -> Result<()> {
-    let sent: Vec<(i64, i64)> = sent.iter().map(|row| (row.0, row.1)).collect();
     sqlx::query(
         "UPDATE deliveries SET ack_due_at = ?2 + coalesce(b.ack ->> '$.within_secs', ?3) * 1000
          FROM json_each(?1) s
@@ -108,7 +108,7 @@ pub(super) async fn owed_by_sent(
          WHERE deliveries.broadcast_id = s.value ->> 0 AND deliveries.chat_id = s.value ->> 1
            AND deliveries.chat_id < 0 AND b.ack IS NOT NULL AND deliveries.acks = 0",
     )
-    .bind(serde_json::to_string(&sent).expect("numbers serialise"))
+    .bind(sent)
     .bind(millis(now))
     .bind(policy.within.num_seconds())
     .execute(conn)

@@ -251,9 +251,7 @@ impl Store {
             }
         }
         if !sent.is_empty() {
-            record_sent(&mut tx, &sent, now).await?;
-            acks::owed_by_sent(&mut tx, &sent, now, ack_policy).await?;
-            reach::known_for_sent(&mut tx, &sent, now).await?;
+            record_sent(&mut tx, &sent, now, ack_policy).await?;
         }
         tx.commit().await?;
         Ok(())
@@ -320,7 +318,7 @@ impl JobRow {
 
 /// A successful send as `record_sent` reads it from JSON: (broadcast, chat, message id,
 /// revision, pinned, the other message ids or null).
-pub(super) type SentRow = (i64, i64, i32, i64, Option<bool>, Option<Vec<i32>>);
+type SentRow = (i64, i64, i32, i64, Option<bool>, Option<Vec<i32>>);
 
 fn sent_row(job: &Job, message_id: i32, more: &[i32], pinned: Option<bool>) -> SentRow {
     let more = (!more.is_empty()).then(|| more.to_vec());
@@ -423,8 +421,14 @@ fn amendment_kind(action: &Action) -> &'static str {
     }
 }
 
-/// Records successful sends in one go; what `record_send` does for one.
-async fn record_sent(conn: &mut SqliteConnection, sent: &[SentRow], now: DateTime<Utc>) -> Result<()> {
+/// Records successful sends in one go, with what each now owes (a tap by its deadline) and
+/// whom it reached.
+async fn record_sent(
+    conn: &mut SqliteConnection,
+    sent: &[SentRow],
+    now: DateTime<Utc>,
+    ack_policy: &AckPolicy,
+) -> Result<()> {
     let sent = serde_json::to_string(sent).expect("numbers serialise");
     sqlx::query(
         "UPDATE deliveries SET state = 'sent', message_id = s.message_id, sent_at = ?2,
@@ -453,7 +457,8 @@ async fn record_sent(conn: &mut SqliteConnection, sent: &[SentRow], now: DateTim
     .bind(millis(now))
     .execute(&mut *conn)
     .await?;
-    Ok(())
+    acks::owed_by_sent(&mut *conn, &sent, now, ack_policy).await?;
+    reach::known_for_sent(conn, &sent, now).await
 }
 
 async fn record_send(
@@ -464,9 +469,6 @@ async fn record_send(
 ) -> Result<()> {
     let (broadcast, chat) = (job.broadcast_id, job.chat_id);
     match outcome {
-        Outcome::Sent { message_id, more, pinned } => {
-            record_sent(conn, &[sent_row(job, *message_id, more, *pinned)], now).await?;
-        }
         Outcome::Migrated { to } => {
             move_chat(&mut *conn, chat, *to, now).await?;
             // Pending work follows the chat (this job is the chat's only one in flight); where
@@ -501,8 +503,11 @@ async fn record_send(
             .execute(&mut *conn)
             .await?;
         }
-        // Only edits and deletions end in `Done`; a send has a message id to record.
-        Outcome::Done | Outcome::Counted { .. } => debug_assert!(false, "a send ended in {outcome:?}"),
+        // Successful sends are recorded in one go by `record_sent`; only edits and deletions
+        // end in `Done`.
+        Outcome::Sent { .. } | Outcome::Done | Outcome::Counted { .. } => {
+            debug_assert!(false, "not recorded one by one: {outcome:?}")
+        }
         // A broadcast recalled while this send was in flight is not tried again.
         Outcome::Retry { error, at, in_doubt } => {
             sqlx::query(

@@ -7,21 +7,21 @@ use sqlx::SqliteConnection;
 
 use super::{
     millis,
-    outbox::{Job, JobRow, Outcome, SentRow},
+    outbox::{Job, JobRow, Outcome},
 };
 use crate::error::Result;
 
 /// A group's member count is asked again after this long.
 const MEMBERS_KEPT: Duration = Duration::days(1);
 
-/// Deliveries just sent reach one person in a private chat, and a group's members less the
-/// bot while its count is fresh; otherwise their reach is left to be asked.
+/// Deliveries just sent (`sent`: a JSON array of rows that start with broadcast and chat)
+/// reach one person in a private chat, and a group's members less the bot while its count is
+/// fresh; otherwise their reach is left to be asked.
 pub(super) async fn known_for_sent(
     conn: &mut SqliteConnection,
-    sent: &[SentRow],
+    sent: &str,
     now: DateTime<Utc>,
 ) -> Result<()> {
-    let sent: Vec<(i64, i64)> = sent.iter().map(|row| (row.0, row.1)).collect();
     sqlx::query(
         "UPDATE deliveries SET reach = CASE WHEN deliveries.chat_id > 0 THEN 1 ELSE max(c.members - 1, 0) END
          FROM json_each(?1) s
@@ -29,7 +29,7 @@ pub(super) async fn known_for_sent(
          WHERE deliveries.broadcast_id = s.value ->> 0 AND deliveries.chat_id = s.value ->> 1
            AND (deliveries.chat_id > 0 OR (c.members IS NOT NULL AND c.members_at > ?2))",
     )
-    .bind(serde_json::to_string(&sent).expect("numbers serialise"))
+    .bind(sent)
     .bind(millis(now - MEMBERS_KEPT))
     .execute(conn)
     .await?;
