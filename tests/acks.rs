@@ -11,7 +11,7 @@ use support::{
     fake_telegram::{Reply, SentMessage},
     test_app::{ADMIN_ID, Options, TestApp},
     updates,
-    ward::{announcements, count, outbox_drained, post_and_confirm},
+    ward::{announcements, count, outbox_drained, post_and_confirm, recall_and_deleted},
 };
 
 const AREA5: i64 = -801;
@@ -164,10 +164,7 @@ async fn an_album_carries_its_button_on_a_message_right_after_it_recalled_with_i
         button_label(&app, &received[2]) == "✅ Đã nhận (1)"
     })
     .await;
-    app.official_says(ADMIN_ID, "/recall 1", 1).await;
-    outbox_drained(&app).await;
-    let mut deleted = app.telegram.deleted_in(AREA7);
-    deleted.sort_unstable();
+    let deleted = recall_and_deleted(&app, 1, AREA7).await;
     assert_eq!(deleted, received.iter().map(|m| m.message_id).collect::<Vec<_>>());
     app.stop().await;
 }
@@ -214,9 +211,8 @@ async fn groups_without_a_tap_in_time_are_reported_to_the_author_once_and_remind
     let report = app.official_says(ADMIN_ID, "/report 1", 1).await.remove(0).text;
     assert!(report.contains("Đã nhận: 1/3 nhóm") && report.contains("Tổ 5 (-801): 1 người"), "{report}");
     assert!(report.contains("Chưa ai bấm «Đã nhận»:\n  • Tổ 7 (-803)\n  • Tổ 5 — khu B (-802)"), "{report}");
-    app.official_says(ADMIN_ID, "/recall 1", 1).await;
-    outbox_drained(&app).await;
-    assert_eq!(app.telegram.deleted_in(AREA7).len(), 2, "the reminder goes with the announcement");
+    let deleted = recall_and_deleted(&app, 1, AREA7).await;
+    assert_eq!(deleted.len(), 2, "the reminder goes with the announcement");
     app.stop().await;
 }
 

@@ -8,7 +8,7 @@ use support::{
     fake_telegram::{SentKind, SentMessage},
     test_app::{ADMIN_ID, TestApp},
     updates,
-    ward::{announcements, count, outbox_drained},
+    ward::{announcements, count, outbox_drained, recall_and_deleted},
 };
 
 const AREA5: i64 = -701;
@@ -204,10 +204,7 @@ async fn a_location_comes_after_its_heading_and_both_are_recalled() {
         (SentKind::Text, &*format!("{HEADING}\n\nĐiểm tập kết rác mới"))
     );
     assert_eq!((received[1].kind, received[1].location), (SentKind::Location, Some((21.0367, 105.8342))));
-    app.official_says(ADMIN_ID, "/recall 1", 1).await;
-    outbox_drained(&app).await;
-    let mut deleted = app.telegram.deleted_in(AREA7);
-    deleted.sort_unstable();
+    let deleted = recall_and_deleted(&app, 1, AREA7).await;
     assert_eq!(deleted, vec![received[0].message_id, received[1].message_id]);
     app.stop().await;
 }
@@ -246,10 +243,7 @@ async fn with_tach_a_caption_too_long_goes_as_a_text_before_the_photo_and_both_a
     assert_eq!(edit.body["message_id"], received[0].message_id, "the message carrying the words");
     assert_eq!(edit.body["text"], format!("{HEADING}\n\nLịch mới, đã sửa"));
 
-    app.official_says(ADMIN_ID, "/recall 1", 1).await;
-    outbox_drained(&app).await;
-    let mut deleted = app.telegram.deleted_in(AREA7);
-    deleted.sort_unstable();
+    let deleted = recall_and_deleted(&app, 1, AREA7).await;
     assert_eq!(deleted, vec![received[0].message_id, received[1].message_id]);
     app.stop().await;
 }

@@ -36,3 +36,13 @@ pub async fn post_and_confirm(app: &TestApp, official: i64, args: &str) {
     let confirmed = app.official_says(official, "/confirm", 1).await;
     assert!(confirmed[0].text.contains("Đã xác nhận"), "{}", confirmed[0].text);
 }
+
+/// Recalls broadcast `id` as the admin official and returns, sorted, the ids of the messages
+/// then deleted in `chat`.
+pub async fn recall_and_deleted(app: &TestApp, id: i64, chat: i64) -> Vec<i32> {
+    app.official_says(super::test_app::ADMIN_ID, &format!("/recall {id}"), 1).await;
+    outbox_drained(app).await;
+    let mut deleted = app.telegram.deleted_in(chat);
+    deleted.sort_unstable();
+    deleted
+}
