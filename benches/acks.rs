@@ -32,7 +32,7 @@ use std::time::{Duration, Instant};
 
 use common::{
     PeakRss, count, loa_command, mb, median, read_only, runs_from_env, runtime, stop, subscribe_groups, tail,
-    wait_until,
+    until_polling, wait_until,
 };
 use loa::store::Store;
 use support::{
@@ -165,10 +165,7 @@ async fn drive(
 ) -> Result<Run, String> {
     let pid = loa.id().ok_or("loa has no pid")?;
     let rss = PeakRss::start(pid, SAMPLE_EVERY);
-    wait_until(loa, STEP_DEADLINE, "loa to poll getUpdates", || {
-        (!fake.calls_to("getUpdates").is_empty()).then_some(())
-    })
-    .await?;
+    until_polling(loa, fake, STEP_DEADLINE).await?;
     let db = read_only(database_url).await?;
     official_says(fake, loa, "/post waste ack Họp tổ dân phố 19:30 tối thứ Sáu tại nhà văn hoá.", 2).await?;
     official_says(fake, loa, "/confirm", 3).await?;

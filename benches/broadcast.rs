@@ -77,7 +77,7 @@ use std::{
 use chrono::Utc;
 use common::{
     PeakRss, count, cpu_time, group_title, loa_command, mb, median, percentile, read_only, runs_from_env,
-    runtime, stop, subscribe_groups, tail, wait_until,
+    runtime, stop, subscribe_groups, tail, until_polling, wait_until,
 };
 use loa::store::Store;
 use serde_json::Value;
@@ -497,10 +497,7 @@ async fn drive(
 ) -> Result<Run, String> {
     let pid = loa.id().ok_or("loa has no pid")?;
     let rss = PeakRss::start(pid, SAMPLE_EVERY);
-    wait_until(loa, STEP_DEADLINE, "loa to poll getUpdates", || {
-        (!fake.calls_to("getUpdates").is_empty()).then_some(())
-    })
-    .await?;
+    until_polling(loa, fake, STEP_DEADLINE).await?;
     let db = read_only(database_url).await?;
     let mut pushed =
         if scenario.load == Load::JoinStorm { join_storm(fake, loa, &db, groups).await? } else { Vec::new() };

@@ -19,7 +19,7 @@ use loa::{
     store::{ChatInfo, ChatKind, Store},
 };
 
-use crate::support::fake_telegram::TOKEN;
+use crate::support::fake_telegram::{FakeTelegram, TOKEN};
 
 /// For loa to stop after SIGTERM.
 pub const STOP_DEADLINE: Duration = Duration::from_secs(30);
@@ -74,6 +74,14 @@ pub async fn wait_until<T>(
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
+}
+
+/// Waits until loa polls `fake` for updates: it is up and handling them.
+pub async fn until_polling(loa: &mut Child, fake: &FakeTelegram, deadline: Duration) -> Result<(), String> {
+    wait_until(loa, deadline, "loa to poll getUpdates", || {
+        (!fake.calls_to("getUpdates").is_empty()).then_some(())
+    })
+    .await
 }
 
 /// SIGTERM, then wait; `None` if loa stopped by itself with status 0.
