@@ -10,7 +10,7 @@ mod limits;
 mod messages;
 mod server;
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::str::FromStr;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
@@ -20,7 +20,7 @@ use tokio::sync::Notify;
 use tokio::task::JoinHandle;
 
 use limits::Limiter;
-pub use limits::Limits;
+pub use limits::{Limit, Limits};
 
 use super::updates::MEMBER_STATUSES;
 
@@ -198,7 +198,8 @@ struct State {
     scripts: HashMap<(String, i64), VecDeque<Reply>>,
     limiter: Option<Limiter>,
     latency: Duration,
-    too_many_requests: u64,
+    /// Sends refused by `enforce_limits`, per limit.
+    too_many_requests: BTreeMap<Limit, u64>,
 }
 
 struct ServerTask(JoinHandle<()>);
@@ -293,7 +294,12 @@ impl FakeTelegram {
 
     /// How many sends `enforce_limits` refused.
     pub fn too_many_requests(&self) -> u64 {
-        self.state().too_many_requests
+        self.state().too_many_requests.values().sum()
+    }
+
+    /// How many sends each of Telegram's limits refused, the limits that refused none left out.
+    pub fn too_many_requests_by_limit(&self) -> BTreeMap<Limit, u64> {
+        self.state().too_many_requests.clone()
     }
 
     pub fn calls(&self) -> Vec<Call> {

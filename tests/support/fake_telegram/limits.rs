@@ -22,6 +22,20 @@ impl Default for Limits {
     }
 }
 
+/// Which of Telegram's limits refused a message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Limit {
+    Global,
+    ChatPerSecond,
+    GroupPerMinute,
+}
+
+/// A refusal: the limit that refused, and Telegram's `retry_after` in whole seconds.
+pub(super) struct Refused {
+    pub limit: Limit,
+    pub retry_after: u32,
+}
+
 pub(super) struct Limiter {
     limits: Limits,
     /// Accepted messages of the last second, oldest first.
@@ -41,29 +55,33 @@ impl Limiter {
     }
 
     /// Accepts `messages` messages to `chat_id` now (an album of k is k), or
-    /// says how many whole seconds to wait, like Telegram's `retry_after`.
+    /// says which limit refused and how many whole seconds to wait, like
+    /// Telegram's `retry_after`.
     /// Amortised O(1): each message enters and leaves a window once, and only
     /// the newest `limit` entries are read.
-    pub(super) fn admit(&mut self, chat_id: i64, messages: usize, now: Instant) -> Result<(), u32> {
+    pub(super) fn admit(&mut self, chat_id: i64, messages: usize, now: Instant) -> Result<(), Refused> {
         let is_group = chat_id < 0;
         let chat = self.per_chat.entry(chat_id).or_default();
         expire(&mut self.global, now, SECOND);
         expire(chat, now, if is_group { MINUTE } else { SECOND });
 
         let wait = [
-            wait_for_room(&self.global, self.limits.global_per_sec, messages, now, SECOND),
+            (Limit::Global, wait_for_room(&self.global, self.limits.global_per_sec, messages, now, SECOND)),
             // An album needs room for one message in its chat's second; its
             // others then fill that second, so nothing follows them within it.
-            wait_for_room(chat, self.limits.per_chat_per_sec, 1, now, SECOND),
-            is_group
-                .then(|| wait_for_room(chat, self.limits.per_group_per_min, messages, now, MINUTE))
-                .flatten(),
+            (Limit::ChatPerSecond, wait_for_room(chat, self.limits.per_chat_per_sec, 1, now, SECOND)),
+            (
+                Limit::GroupPerMinute,
+                is_group
+                    .then(|| wait_for_room(chat, self.limits.per_group_per_min, messages, now, MINUTE))
+                    .flatten(),
+            ),
         ]
         .into_iter()
-        .flatten()
+        .filter_map(|(limit, wait)| Some((wait?, limit)))
         .max();
-        if let Some(wait) = wait {
-            return Err(whole_seconds(wait));
+        if let Some((wait, limit)) = wait {
+            return Err(Refused { limit, retry_after: whole_seconds(wait) });
         }
         for _ in 0..messages {
             self.global.push_back(now);

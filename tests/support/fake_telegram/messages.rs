@@ -187,9 +187,9 @@ impl State {
         };
         match limiter.admit(chat_id, messages, Instant::now()) {
             Ok(()) => Ok(()),
-            Err(seconds) => {
-                self.too_many_requests += 1;
-                Err(Answer::retry_after(seconds))
+            Err(refused) => {
+                *self.too_many_requests.entry(refused.limit).or_default() += 1;
+                Err(Answer::retry_after(refused.retry_after))
             }
         }
     }
