@@ -193,7 +193,8 @@ static SCENARIOS: [Scenario; 6] = [
         load: Load::Alone,
         deadline: Duration::from_secs(120),
         default_runs: 1,
-        min_throughput: Some(29.7),
+        // 97 % of the limit: the pacer keeps 2 % of room for requests that arrive late.
+        min_throughput: Some(29.1),
         baseline: None,
         strict: true,
         max_rss_mb: 50.0,

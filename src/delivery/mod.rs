@@ -172,11 +172,7 @@ impl Worker {
         let now = Instant::now();
         let mut pacer = self.pacer.lock();
         while held.in_flight.len() < MAX_IN_FLIGHT {
-            let Some(index) = held
-                .queue
-                .iter()
-                .position(|job| pacer.ready_at(job.chat_id, job.is_group, job.messages()) <= now)
-            else {
+            let Some(index) = held.queue.iter().position(|job| ready_at(&pacer, job) <= now) else {
                 break;
             };
             let job = held.queue.remove(index).expect("index from position");
@@ -184,9 +180,9 @@ impl Worker {
             // about a millisecond late, which would otherwise stretch every gap (28.1 instead
             // of 29.1 msg/s). A job more than SLOT_SLACK late (idle, or a stall) starts a new
             // schedule, so lateness never turns into a burst.
-            let due = pacer.ready_at(job.chat_id, job.is_group, job.messages());
+            let due = ready_at(&pacer, &job);
             let at = if due + SLOT_SLACK >= now { due } else { now };
-            pacer.record(job.chat_id, job.is_group, at, job.messages());
+            record_start(&mut pacer, &job, at);
             self.start(job, &mut held.in_flight);
         }
         // O(chats paced in the last minute): once a second, not once per request.
@@ -249,7 +245,7 @@ impl Worker {
     async fn wait_for_work(&self, held: &mut Held, shutdown: &CancellationToken) {
         let next_ready = {
             let pacer = self.pacer.lock();
-            held.queue.iter().map(|job| pacer.ready_at(job.chat_id, job.is_group, job.messages())).min()
+            held.queue.iter().map(|job| ready_at(&pacer, job)).min()
         };
         let wait_for_pace = held.in_flight.len() < MAX_IN_FLIGHT && next_ready.is_some();
         tokio::select! {
@@ -329,5 +325,23 @@ impl Worker {
             held.busy_chats.remove(&job.chat_id);
         }
         Ok(())
+    }
+}
+
+/// The earliest instant `job` may start under the limits every request shares.
+fn ready_at(pacer: &Pacer, job: &Job) -> Instant {
+    if job.is_background() {
+        pacer.background_ready_at(job.chat_id, job.is_group)
+    } else {
+        pacer.ready_at(job.chat_id, job.is_group, job.messages())
+    }
+}
+
+/// Records that `job` starts at `at`, against the limits and, for background work, its share.
+fn record_start(pacer: &mut Pacer, job: &Job, at: Instant) {
+    if job.is_background() {
+        pacer.record_background(job.chat_id, job.is_group, at);
+    } else {
+        pacer.record(job.chat_id, job.is_group, at, job.messages());
     }
 }

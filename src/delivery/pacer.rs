@@ -18,8 +18,15 @@ use crate::config::Rates;
 const MARGIN: f64 = 1.03;
 /// The overall rate is what a broadcast's length depends on, so it is kept closer to its
 /// limit: any N consecutive requests (N = the rate, at most `GLOBAL_SPAN`) span at least this
-/// much more than their share of a second, however late a timer woke for one of them.
-const GLOBAL_MARGIN: f64 = 1.005;
+/// much more than their share of a second, however late a timer woke for one of them. 2 % is
+/// 20 ms of room at 30/s for requests that arrive later than they started (a busy process,
+/// a slow network); it costs 1.5 % of a broadcast's rate.
+const GLOBAL_MARGIN: f64 = 1.02;
+/// Requests nobody waits for (the count on a «Đã nhận» button) take at most this share of the
+/// overall rate. Alone they never fill Telegram's window, so the requests that arrive late
+/// while a thousand taps a second are handled cannot push it over: with them paced like a
+/// broadcast, the acks bench saw 1–4 × 429 per run, even with 20 ms of room.
+const BACKGROUND_SHARE: f64 = 2.0 / 3.0;
 const GLOBAL_SPAN: usize = 64;
 const MINUTE: Duration = Duration::from_secs(60);
 
@@ -40,6 +47,9 @@ impl SharedPacer {
 pub struct Pacer {
     /// An even share of a second: requests never bunch up.
     global_gap: Duration,
+    /// The gap between two background requests (`BACKGROUND_SHARE` of the overall rate).
+    background_gap: Duration,
+    next_background: Instant,
     /// Starts of the last `global_span` requests, which must span `global_window`.
     recent: VecDeque<Instant>,
     global_span: usize,
@@ -65,6 +75,8 @@ impl Pacer {
         let global_span = (rates.global_per_sec as usize).min(GLOBAL_SPAN);
         Pacer {
             global_gap,
+            background_gap: global_gap.div_f64(BACKGROUND_SHARE),
+            next_background: now,
             recent: VecDeque::with_capacity(global_span),
             global_span,
             global_window: (global_gap * global_span as u32).mul_f64(GLOBAL_MARGIN),
@@ -86,6 +98,12 @@ impl Pacer {
             global = global.max(oldest + self.global_window);
         }
         self.chat_ready_at(chat, is_group, messages).map_or(global, |ready| ready.max(global))
+    }
+
+    /// The earliest instant a background request (nobody waits for it) to `chat` may start: as
+    /// `ready_at`, and within its share of the overall rate.
+    pub fn background_ready_at(&self, chat: i64, is_group: bool) -> Instant {
+        self.ready_at(chat, is_group, 1).max(self.next_background)
     }
 
     /// When the limits of `chat` alone allow a request of `messages` messages to it (`None`: at
@@ -122,6 +140,12 @@ impl Pacer {
                 pace.recent.pop_front();
             }
         }
+    }
+
+    /// Records a background request (see `background_ready_at`) to `chat` starting at `at`.
+    pub fn record_background(&mut self, chat: i64, is_group: bool, at: Instant) {
+        self.record(chat, is_group, at, 1);
+        self.next_background = at + self.background_gap;
     }
 
     /// Forgets chats whose limits no longer hold anything back, so memory follows the chats
@@ -187,14 +211,32 @@ mod tests {
     }
 
     #[test]
-    fn the_global_rate_is_kept_under_its_limit_and_within_one_percent_of_it() {
+    fn the_global_rate_is_kept_under_its_limit_by_no_more_than_its_margin() {
         let start = Instant::now();
         let mut pacer = pacer(30, 20, 1, start);
         let starts = schedule(&mut pacer, 300, |i| -(i as i64) - 1, true);
         assert!(most_in_window(&starts, Duration::from_secs(1)) <= 30);
         let elapsed = (*starts.last().unwrap() - start).as_secs_f64();
         let rate = 299.0 / elapsed;
-        assert!((29.7..=30.0).contains(&rate), "{rate} msg/s");
+        let margin_kept = 30.0 / GLOBAL_MARGIN;
+        assert!((margin_kept * 0.995..30.0).contains(&rate), "{rate} msg/s, {margin_kept} expected");
+    }
+
+    #[test]
+    fn background_requests_alone_take_two_thirds_of_the_rate_and_never_hold_others_back() {
+        let start = Instant::now();
+        let mut pacer = pacer(30, 20, 1, start);
+        let starts: Vec<Instant> = (0..90)
+            .map(|i| {
+                let at = pacer.background_ready_at(-i - 1, true);
+                pacer.record_background(-i - 1, true, at);
+                at
+            })
+            .collect();
+        assert!(most_in_window(&starts, Duration::from_secs(1)) <= 20);
+        let last = *starts.last().unwrap();
+        assert_eq!(pacer.ready_at(-1_000, true, 1), last + pacer.global_gap, "a send waits only its gap");
+        assert!(pacer.background_ready_at(-1_000, true) > last + pacer.global_gap);
     }
 
     #[test]

@@ -50,6 +50,12 @@ impl Job {
             _ => 1,
         }
     }
+
+    /// Nobody waits for it (the count on a «Đã nhận» button): it gets what the overall rate
+    /// leaves, never all of it.
+    pub fn is_background(&self) -> bool {
+        matches!(self.action, Action::ShowAcks { .. })
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
