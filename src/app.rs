@@ -14,6 +14,7 @@ use crate::{
     delivery::{OutboxSignal, SharedPacer, Worker},
     domain::TopicCatalog,
     error::{Error, Result},
+    metrics::Metrics,
     scheduler::{ScheduleSignal, Scheduler},
     store::{AckPolicy, Store},
     supervisor::Health,
@@ -48,6 +49,8 @@ pub async fn run(
     let sender = Bot::with_client(token, send_client).set_api_url(settings.api_url.clone());
     // Fails fast on a wrong token or an unreachable server, before anything else starts.
     let me = bot.get_me().await?;
+    let metrics = Metrics::new();
+    metrics.bot_api_answered();
     tracing::info!(username = me.username(), "connected to the Bot API");
     bot::register_menu(&bot, settings.default_lang).await;
 
@@ -55,7 +58,7 @@ pub async fn run(
     let schedule = ScheduleSignal::default();
     // Replies and deliveries share Telegram's limits, and so one pacer.
     let pacer = SharedPacer::new(settings.rates);
-    let replies = ReplyQueue::new(sender.clone(), pacer.clone(), settings.rates);
+    let replies = ReplyQueue::new(sender.clone(), pacer.clone(), settings.rates, metrics.clone());
     let worker = Worker {
         store: store.clone(),
         bot: sender,
@@ -68,6 +71,7 @@ pub async fn run(
         timezone: settings.timezone,
         quiet_hours: settings.quiet_hours,
         ack_policy: AckPolicy { within: settings.ack_within, desk: settings.desk.chat.map(|chat| chat.0) },
+        metrics: metrics.clone(),
     };
     let scheduler = Scheduler {
         store: store.clone(),
@@ -78,6 +82,7 @@ pub async fn run(
         changed: schedule.clone(),
         keep_deliveries: settings.keep_deliveries,
         keep_tickets: settings.desk.keep_tickets,
+        metrics,
     };
     let background = Background::spawn(replies.clone(), worker, scheduler, &health, &shutdown);
 

@@ -149,6 +149,7 @@ impl TestApp {
             changed: Default::default(),
             keep_deliveries: chrono::Duration::days(400),
             keep_tickets: chrono::Duration::days(365),
+            metrics: Default::default(),
         }
     }
 

@@ -1,0 +1,91 @@
+//! What running Loa unattended asks of the database: the figures `/metrics` shows.
+
+use chrono::{DateTime, Utc};
+use sqlx::SqliteConnection;
+
+use super::{Store, from_millis, millis};
+use crate::error::Result;
+
+/// The values each column may hold (the tables' CHECK constraints), so that a state with no
+/// rows shows as 0 rather than disappearing from the figures.
+const DELIVERY_STATES: [&str; 5] = ["pending", "sending", "sent", "failed", "cancelled"];
+const REMINDER_STATUSES: [&str; 4] = ["active", "paused", "finished", "cancelled"];
+const CHAT_KINDS: [&str; 4] = ["private", "group", "supergroup", "channel"];
+
+/// What the database holds now, as `/metrics` shows it; read in one transaction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Figures {
+    /// Deliveries by state, every state listed.
+    pub deliveries: Vec<(&'static str, i64)>,
+    /// When the oldest pending delivery whose time has come was due; `None` if none is.
+    pub oldest_due_at: Option<DateTime<Utc>>,
+    /// Reminders by status, every status listed.
+    pub reminders: Vec<(&'static str, i64)>,
+    /// Chats the bot can still write to, by kind, every kind listed.
+    pub active_chats: Vec<(&'static str, i64)>,
+}
+
+impl Figures {
+    /// Deliveries still owed: waiting, or in flight.
+    pub fn queue_depth(&self) -> i64 {
+        self.deliveries
+            .iter()
+            .filter(|(state, _)| matches!(*state, "pending" | "sending"))
+            .map(|(_, n)| n)
+            .sum()
+    }
+}
+
+impl Store {
+    /// The figures of [`Figures`], as of `now`.
+    pub async fn figures(&self, now: DateTime<Utc>) -> Result<Figures> {
+        // A read transaction: every figure comes from the same snapshot.
+        let mut tx = self.pool.begin().await?;
+        let deliveries =
+            counts(&mut tx, "SELECT state, count(*) FROM deliveries GROUP BY state", &DELIVERY_STATES)
+                .await?;
+        let oldest_due_at: Option<i64> = sqlx::query_scalar(
+            "SELECT min(next_attempt_at) FROM deliveries WHERE state = 'pending' AND next_attempt_at <= ?1",
+        )
+        .bind(millis(now))
+        .fetch_one(&mut *tx)
+        .await?;
+        let reminders =
+            counts(&mut tx, "SELECT status, count(*) FROM reminders GROUP BY status", &REMINDER_STATUSES)
+                .await?;
+        let active_chats =
+            counts(&mut tx, "SELECT kind, count(*) FROM chats WHERE active = 1 GROUP BY kind", &CHAT_KINDS)
+                .await?;
+        tx.commit().await?;
+        Ok(Figures { deliveries, oldest_due_at: oldest_due_at.map(from_millis), reminders, active_chats })
+    }
+}
+
+/// Counts grouped by a column that holds one of `known`, each of them listed, in that order.
+async fn counts(
+    tx: &mut SqliteConnection,
+    sql: &'static str,
+    known: &[&'static str],
+) -> Result<Vec<(&'static str, i64)>> {
+    let rows: Vec<(String, i64)> = sqlx::query_as(sql).fetch_all(tx).await?;
+    Ok(known
+        .iter()
+        .map(|value| (*value, rows.iter().find(|(v, _)| v == value).map_or(0, |(_, n)| *n)))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_queue_is_what_is_pending_or_in_flight() {
+        let figures = Figures {
+            deliveries: vec![("pending", 3), ("sending", 2), ("sent", 10), ("failed", 1), ("cancelled", 4)],
+            oldest_due_at: None,
+            reminders: Vec::new(),
+            active_chats: Vec::new(),
+        };
+        assert_eq!(figures.queue_depth(), 5);
+    }
+}
