@@ -1,16 +1,26 @@
-//! What running Loa unattended asks of the database: the figures `/metrics` shows.
+//! What running Loa unattended asks of the database: whether it can still be written (for
+//! `/readyz`), the figures `/metrics` shows, and the webhook's secret token.
+
+use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use sqlx::SqliteConnection;
+use sqlx::{Connection, SqliteConnection};
 
 use super::{Store, from_millis, millis};
 use crate::error::Result;
+
+/// A readiness check waits this long for a lock another connection holds, not the pool's 5 s:
+/// whoever asks (a load balancer, Docker) wants a quick answer.
+const PROBE_BUSY_TIMEOUT: Duration = Duration::from_secs(1);
 
 /// The values each column may hold (the tables' CHECK constraints), so that a state with no
 /// rows shows as 0 rather than disappearing from the figures.
 const DELIVERY_STATES: [&str; 5] = ["pending", "sending", "sent", "failed", "cancelled"];
 const REMINDER_STATUSES: [&str; 4] = ["active", "paused", "finished", "cancelled"];
 const CHAT_KINDS: [&str; 4] = ["private", "group", "supergroup", "channel"];
+
+const WEBHOOK_SECRET: &str = "webhook_secret";
+const READINESS_PROBE: &str = "readiness_probe";
 
 /// What the database holds now, as `/metrics` shows it; read in one transaction.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,6 +68,54 @@ impl Store {
                 .await?;
         tx.commit().await?;
         Ok(Figures { deliveries, oldest_due_at: oldest_due_at.map(from_millis), reminders, active_chats })
+    }
+
+    /// Writes one row and commits, on a connection of its own that waits at most
+    /// `PROBE_BUSY_TIMEOUT` for the write lock: succeeds only if the database can be written
+    /// now (not locked by another process, not read-only, the disk not full).
+    pub async fn probe_writable(&self, now: DateTime<Utc>) -> Result<()> {
+        let options =
+            (*self.pool.connect_options()).clone().create_if_missing(false).busy_timeout(PROBE_BUSY_TIMEOUT);
+        let mut connection = SqliteConnection::connect_with(&options).await?;
+        let written = async {
+            let mut tx = connection.begin_with("BEGIN IMMEDIATE").await?;
+            sqlx::query(
+                "INSERT INTO service_state (key, value, updated_at) VALUES (?1, 'written', ?2)
+                 ON CONFLICT (key) DO UPDATE SET updated_at = excluded.updated_at",
+            )
+            .bind(READINESS_PROBE)
+            .bind(millis(now))
+            .execute(&mut *tx)
+            .await?;
+            tx.commit().await
+        }
+        .await;
+        // The connection is dropped either way; closing it politely is only worth a log line.
+        if let Err(error) = connection.close().await {
+            tracing::debug!(%error, "closing the readiness probe's connection");
+        }
+        Ok(written?)
+    }
+
+    /// The webhook's secret token kept in the database. The first call keeps `generated`;
+    /// every later one returns it, so that a restart registers the same token.
+    pub async fn webhook_secret(&self, generated: &str, now: DateTime<Utc>) -> Result<String> {
+        let mut tx = self.begin_write().await?;
+        sqlx::query(
+            "INSERT INTO service_state (key, value, updated_at) VALUES (?1, ?2, ?3)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(WEBHOOK_SECRET)
+        .bind(generated)
+        .bind(millis(now))
+        .execute(&mut *tx)
+        .await?;
+        let kept = sqlx::query_scalar("SELECT value FROM service_state WHERE key = ?1")
+            .bind(WEBHOOK_SECRET)
+            .fetch_one(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(kept)
     }
 }
 
