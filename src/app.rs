@@ -14,6 +14,8 @@ use crate::{
     delivery::{OutboxSignal, SharedPacer, Worker},
     domain::TopicCatalog,
     error::{Error, Result},
+    http::{Listeners, Status, Webhook},
+    metrics::Metrics,
     scheduler::{ScheduleSignal, Scheduler},
     store::{AckPolicy, Store},
     supervisor::Health,
@@ -26,7 +28,7 @@ const UPDATE_WORKERS: i64 = 32;
 
 /// Runs the bot until `shutdown` is cancelled, or until the delivery worker or the scheduler
 /// gives up (then with its error). In-flight handlers finish, and what they queued is sent,
-/// before it returns. `health` receives the loops' state.
+/// before it returns. `health` receives the loops' state and the listeners' addresses.
 pub async fn run(
     settings: Settings,
     clock: Arc<dyn Clock>,
@@ -37,28 +39,21 @@ pub async fn run(
     let store = Store::connect(&settings.database_url).await?;
     store.ensure_admins(&settings.admins, clock.now()).await?;
     let topics = TopicCatalog::new(store.topics().await?);
+    let listeners = Listeners::bind(&settings).await?;
+    let _ = health.listening.set(listeners.addresses());
 
-    let bot = Bot::new(token).set_api_url(settings.api_url.clone());
-    // Messages get their own client: a send that hangs is retried after LOA_SEND_TIMEOUT,
-    // while long polling needs a timeout longer than its poll.
-    let send_client = teloxide::net::default_reqwest_settings()
-        .timeout(settings.send_timeout)
-        .build()
-        .map_err(teloxide::RequestError::from)?;
-    let sender = Bot::with_client(token, send_client).set_api_url(settings.api_url.clone());
-    // Fails fast on a wrong token or an unreachable server, before anything else starts.
-    let me = bot.get_me().await?;
-    tracing::info!(username = me.username(), "connected to the Bot API");
-    bot::register_menu(&bot, settings.default_lang).await;
+    let (bot, sender) = connect(&settings, token).await?;
+    let metrics = Metrics::new();
+    metrics.bot_api_answered();
 
     let outbox = OutboxSignal::default();
     let schedule = ScheduleSignal::default();
     // Replies and deliveries share Telegram's limits, and so one pacer.
     let pacer = SharedPacer::new(settings.rates);
-    let replies = ReplyQueue::new(sender.clone(), pacer.clone(), settings.rates);
+    let replies = ReplyQueue::new(sender.clone(), pacer.clone(), settings.rates, metrics.clone());
     let worker = Worker {
         store: store.clone(),
-        bot: sender,
+        bot: sender.clone(),
         clock: clock.clone(),
         topics: topics.clone(),
         default_lang: settings.default_lang,
@@ -68,6 +63,7 @@ pub async fn run(
         timezone: settings.timezone,
         quiet_hours: settings.quiet_hours,
         ack_policy: AckPolicy { within: settings.ack_within, desk: settings.desk.chat.map(|chat| chat.0) },
+        metrics: metrics.clone(),
     };
     let scheduler = Scheduler {
         store: store.clone(),
@@ -78,7 +74,10 @@ pub async fn run(
         changed: schedule.clone(),
         keep_deliveries: settings.keep_deliveries,
         keep_tickets: settings.desk.keep_tickets,
+        metrics: metrics.clone(),
     };
+    let status = Status::new(store.clone(), metrics, health.clone(), clock.clone(), shutdown.clone());
+    let serving = listeners.serve(&settings, &status, sender).await?;
     let background = Background::spawn(replies.clone(), worker, scheduler, &health, &shutdown);
 
     let context = Arc::new(Context {
@@ -99,7 +98,7 @@ pub async fn run(
         tracing::warn!(%error, "could not send the desk what it is owed");
     }
     let desk_watch = AbortOnDropHandle::new(tokio::spawn(bot::watch_desk(context.clone(), shutdown.clone())));
-    let dispatched = dispatch(bot, context, &shutdown).await;
+    let dispatched = dispatch(bot, context, &shutdown, serving.webhook).await;
     // The dispatcher also stops on its own (a fatal polling error): the rest must stop too.
     shutdown.cancel();
     if desk_watch.await.is_err() {
@@ -111,8 +110,32 @@ pub async fn run(
     Ok(())
 }
 
-/// Handles updates until `shutdown`; in-flight handlers finish before it returns.
-async fn dispatch(bot: Bot, context: Arc<Context>, shutdown: &CancellationToken) -> Result<()> {
+/// Returns the bot that polls (and answers callbacks, registers the menu…) and the one that
+/// sends messages. Fails fast on a wrong token or an unreachable server, before anything else
+/// starts.
+async fn connect(settings: &Settings, token: &str) -> Result<(Bot, Bot)> {
+    let bot = Bot::new(token).set_api_url(settings.api_url.clone());
+    // Messages get their own client: a send that hangs is retried after LOA_SEND_TIMEOUT,
+    // while long polling needs a timeout longer than its poll.
+    let send_client = teloxide::net::default_reqwest_settings()
+        .timeout(settings.send_timeout)
+        .build()
+        .map_err(teloxide::RequestError::from)?;
+    let sender = Bot::with_client(token, send_client).set_api_url(settings.api_url.clone());
+    let me = bot.get_me().await?;
+    tracing::info!(username = me.username(), "connected to the Bot API");
+    bot::register_menu(&bot, settings.default_lang).await;
+    Ok((bot, sender))
+}
+
+/// Handles updates from `webhook`, or without one by long polling (deleting a webhook left from
+/// before), until `shutdown`; in-flight handlers finish before it returns.
+async fn dispatch(
+    bot: Bot,
+    context: Arc<Context>,
+    shutdown: &CancellationToken,
+    webhook: Option<Webhook>,
+) -> Result<()> {
     let mut dispatcher = Dispatcher::builder(bot.clone(), bot::schema())
         .dependencies(dptree::deps![context])
         // A chat's updates are handled in order, by one worker. teloxide's default starts a
@@ -128,6 +151,9 @@ async fn dispatch(bot: Bot, context: Arc<Context>, shutdown: &CancellationToken)
         shutdown.clone(),
         dispatcher.shutdown_token(),
     )));
+    if let Some(webhook) = webhook {
+        return webhook.dispatch(&mut dispatcher, &bot, shutdown).await;
+    }
     let listener = Polling::builder(bot).timeout(POLL_TIMEOUT).delete_webhook().await.build();
     dispatcher
         .try_dispatch_with_listener(listener, LoggingErrorHandler::with_custom_text("getUpdates failed"))

@@ -4,7 +4,7 @@
 //! them into typed settings and, on failure, into one line that names the variable, what was wrong
 //! and the expected form.
 
-use std::{fmt, time::Duration};
+use std::{fmt, net::SocketAddr, time::Duration};
 
 use chrono_tz::Tz;
 use clap::Args;
@@ -93,6 +93,30 @@ pub struct RawSettings {
     /// erased and the report kept as anonymous statistics.
     #[arg(long = "keep-tickets", env = "LOA_KEEP_TICKETS", default_value = "365")]
     pub keep_tickets: String,
+
+    /// The public https URL Telegram posts updates to, e.g. https://loa.example.vn/telegram.
+    /// Set: a webhook instead of long polling; unset: long polling (and a webhook left from
+    /// before is deleted).
+    #[arg(long = "webhook-url", env = "LOA_WEBHOOK_URL")]
+    pub webhook_url: Option<String>,
+
+    /// Where the webhook listens, behind the reverse proxy that serves LOA_WEBHOOK_URL.
+    #[arg(long = "listen", env = "LOA_LISTEN", default_value = "127.0.0.1:8080")]
+    pub listen: String,
+
+    /// The webhook's secret token (1-256 of A-Z a-z 0-9 _ -). Unset: one is generated once and
+    /// kept in the database.
+    #[arg(long = "webhook-secret", env = "LOA_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+
+    /// Address for /healthz, /readyz and /metrics, e.g. 127.0.0.1:9464, or off. The same as
+    /// LOA_LISTEN in webhook mode: one listener serves both.
+    #[arg(long = "http", env = "LOA_HTTP", default_value = "off")]
+    pub http: String,
+
+    /// Log format on stderr: text (for people) or json (one object a line, for journald or Loki).
+    #[arg(long = "log-format", env = "LOA_LOG_FORMAT", default_value = "text")]
+    pub log_format: String,
 }
 
 /// Validated settings.
@@ -114,6 +138,26 @@ pub struct Settings {
     /// `None`: "phường" / "the ward".
     pub ward_name: Option<String>,
     pub desk: DeskSettings,
+    /// `None`: long polling.
+    pub webhook: Option<WebhookSettings>,
+    /// Where /healthz, /readyz and /metrics are served; `None`: nowhere.
+    pub http: Option<SocketAddr>,
+    pub log_format: LogFormat,
+}
+
+/// Telegram posts updates to `url`; a reverse proxy passes them on to `listen`.
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    pub url: url::Url,
+    pub listen: SocketAddr,
+    /// `None`: the one generated and kept in the database.
+    pub secret: Option<Secret>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 /// Where residents' reports go and how long they are kept.
@@ -149,7 +193,7 @@ impl fmt::Display for SettingError {
 
 impl std::error::Error for SettingError {}
 
-/// The bot token: never printed, whatever formats it.
+/// The bot token, or the webhook's secret: never printed, whatever formats it.
 #[derive(Clone)]
 pub struct Secret(String);
 
@@ -182,6 +226,9 @@ impl fmt::Debug for Settings {
             .field("ack_within", &self.ack_within)
             .field("ward_name", &self.ward_name)
             .field("desk", &self.desk)
+            .field("webhook", &self.webhook)
+            .field("http", &self.http)
+            .field("log_format", &self.log_format)
             .finish()
     }
 }
@@ -256,6 +303,19 @@ impl RawSettings {
                     positive("LOA_KEEP_TICKETS", &self.keep_tickets)?.into(),
                 ),
             },
+            webhook: parse_webhook(self.webhook_url.as_deref(), &self.listen, self.webhook_secret)?,
+            http: parse_http(&self.http)?,
+            log_format: match self.log_format.trim() {
+                "text" => LogFormat::Text,
+                "json" => LogFormat::Json,
+                other => {
+                    return Err(SettingError {
+                        variable: "LOA_LOG_FORMAT",
+                        problem: format!("{other:?} is not a log format"),
+                        expected: "text or json",
+                    });
+                }
+            },
         })
     }
 }
@@ -301,6 +361,51 @@ fn parse_database_url(url: String) -> Result<String, SettingError> {
             expected: "sqlite://path/to/loa.db",
         })
     }
+}
+
+/// The listen address is checked even in polling mode, so that a typo shows before the day
+/// the webhook is turned on.
+fn parse_webhook(
+    url: Option<&str>,
+    listen: &str,
+    secret: Option<String>,
+) -> Result<Option<WebhookSettings>, SettingError> {
+    let listen = socket_address("LOA_LISTEN", listen)?;
+    let secret = secret.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    // Telegram's rule for secret_token; the message must not echo the value.
+    if secret.as_ref().is_some_and(|s| {
+        s.len() > 256 || !s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'-')
+    }) {
+        return Err(SettingError {
+            variable: "LOA_WEBHOOK_SECRET",
+            problem: "not a valid secret token".into(),
+            expected: "1 to 256 characters of A-Z, a-z, 0-9, _ and -",
+        });
+    }
+    let Some(url) = url.map(str::trim).filter(|u| !u.is_empty()) else { return Ok(None) };
+    // Telegram posts to https URLs only.
+    let parsed = url::Url::parse(url).ok().filter(|u| u.scheme() == "https" && u.host().is_some());
+    let url = parsed.ok_or_else(|| SettingError {
+        variable: "LOA_WEBHOOK_URL",
+        problem: format!("{url:?} is not an https URL"),
+        expected: "the public https URL Telegram posts to, such as https://loa.example.vn/telegram",
+    })?;
+    Ok(Some(WebhookSettings { url, listen, secret: secret.map(Secret) }))
+}
+
+fn parse_http(http: &str) -> Result<Option<SocketAddr>, SettingError> {
+    match http.trim() {
+        "" | "off" => Ok(None),
+        address => socket_address("LOA_HTTP", address).map(Some),
+    }
+}
+
+fn socket_address(variable: &'static str, address: &str) -> Result<SocketAddr, SettingError> {
+    address.trim().parse().map_err(|_| SettingError {
+        variable,
+        problem: format!("{address:?} is not an IP address and port"),
+        expected: "an address such as 127.0.0.1:8080 (port 0: any free port)",
+    })
 }
 
 fn positive(variable: &'static str, value: &str) -> Result<u32, SettingError> {
@@ -359,6 +464,11 @@ mod tests {
             desk_chat: None,
             desk_ack_within: "8h".into(),
             keep_tickets: "365".into(),
+            webhook_url: None,
+            listen: "127.0.0.1:8080".into(),
+            webhook_secret: None,
+            http: "off".into(),
+            log_format: "text".into(),
         }
     }
 
@@ -379,6 +489,37 @@ mod tests {
         assert_eq!(desk.desk.chat, Some(ChatId(-100123)));
         let off = RawSettings { quiet_hours: "off".into(), ..raw() }.validate().unwrap();
         assert_eq!(off.quiet_hours, None);
+        assert!(settings.webhook.is_none(), "long polling by default");
+        assert_eq!(settings.http, None);
+        assert_eq!(settings.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn a_webhook_url_switches_to_a_webhook_listening_where_told() {
+        let raw = RawSettings {
+            webhook_url: Some("https://loa.example.vn/telegram".into()),
+            http: "127.0.0.1:9464".into(),
+            log_format: "json".into(),
+            ..raw()
+        };
+        let settings = raw.validate().unwrap();
+        let webhook = settings.webhook.unwrap();
+        assert_eq!(webhook.url.path(), "/telegram");
+        assert_eq!(webhook.listen, "127.0.0.1:8080".parse().unwrap());
+        assert!(webhook.secret.is_none(), "generated and kept in the database");
+        assert_eq!(settings.http, Some("127.0.0.1:9464".parse().unwrap()));
+        assert_eq!(settings.log_format, LogFormat::Json);
+    }
+
+    #[test]
+    fn a_webhook_secret_is_checked_and_never_echoed() {
+        let raw = || RawSettings { webhook_url: Some("https://loa.example.vn/t".into()), ..raw() };
+        let ok = RawSettings { webhook_secret: Some("Abc_12-x".into()), ..raw() }.validate().unwrap();
+        assert_eq!(ok.webhook.as_ref().unwrap().secret.as_ref().unwrap().expose(), "Abc_12-x");
+        assert!(!format!("{ok:?}").contains("Abc_12-x"), "redacted in Debug");
+        let bad = RawSettings { webhook_secret: Some("sec ret/+".into()), ..raw() }.validate().unwrap_err();
+        assert_eq!(bad.variable, "LOA_WEBHOOK_SECRET");
+        assert!(!bad.to_string().contains("sec ret"));
     }
 
     #[test]
@@ -419,6 +560,11 @@ mod tests {
             (RawSettings { desk_chat: Some("officials".into()), ..raw() }, "LOA_DESK_CHAT"),
             (RawSettings { desk_ack_within: "0".into(), ..raw() }, "LOA_DESK_ACK_WITHIN"),
             (RawSettings { keep_tickets: "0".into(), ..raw() }, "LOA_KEEP_TICKETS"),
+            (RawSettings { webhook_url: Some("http://loa.example.vn/t".into()), ..raw() }, "LOA_WEBHOOK_URL"),
+            (RawSettings { webhook_url: Some("loa.example.vn".into()), ..raw() }, "LOA_WEBHOOK_URL"),
+            (RawSettings { listen: "localhost".into(), ..raw() }, "LOA_LISTEN"),
+            (RawSettings { http: "9464".into(), ..raw() }, "LOA_HTTP"),
+            (RawSettings { log_format: "logfmt".into(), ..raw() }, "LOA_LOG_FORMAT"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

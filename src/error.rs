@@ -12,6 +12,8 @@ pub enum Error {
     // teloxide already strips the token from the URLs inside network errors.
     #[error("telegram: {0}")]
     Telegram(#[from] teloxide::RequestError),
+    #[error("cannot listen on {address}: {source}")]
+    Listen { address: std::net::SocketAddr, source: std::io::Error },
     #[error("setting {0}")]
     Setting(#[from] crate::config::SettingError),
     /// The operating system gave no random bytes.

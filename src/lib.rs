@@ -2,10 +2,10 @@
 //!
 //! A map of the crate, following the two flows that carry everything:
 //!
-//! 1. **A Telegram update becomes a row.** [`app::run`] starts long polling; the dispatcher runs
-//!    the one handler tree [`bot::schema`]; a handler in [`bot`] parses its arguments with the
-//!    pure parsers of [`domain`], makes one [`store`] call, and replies with a text from
-//!    [`bot::texts`] in the chat's language. Composing by tapping is this flow too: each tap on
+//! 1. **A Telegram update becomes a row.** [`app::run`] starts long polling (or a webhook, see
+//!    [`http`]); the dispatcher runs the one handler tree [`bot::schema`]; a handler in [`bot`]
+//!    parses its arguments with the pure parsers of [`domain`], makes one [`store`] call, and
+//!    replies with a text from [`bot::texts`] in the chat's language. Composing by tapping is this flow too: each tap on
 //!    a flow's buttons reads and writes one row of `flows`, so the flow's state is in the
 //!    database, never in memory.
 //! 2. **A row becomes delivered messages.** Confirming a post writes a broadcast and one
@@ -16,6 +16,8 @@
 //! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
+//! - [`http`]: the webhook (instead of long polling), and `/healthz`, `/readyz`, `/metrics`.
+//! - [`metrics`]: what Loa counts about itself, one registry per running app.
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
 //! - [`import`]: `loa import`, a ward's reminders from a plan file.
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
@@ -28,7 +30,9 @@ pub mod config;
 pub mod delivery;
 pub mod domain;
 pub mod error;
+pub mod http;
 pub mod import;
+pub mod metrics;
 pub mod scheduler;
 pub mod store;
 pub mod supervisor;

@@ -10,7 +10,7 @@ use chrono::Utc;
 use clap::{Parser, Subcommand};
 use loa::{
     clock::SystemClock,
-    config::{RawSettings, Settings},
+    config::{LogFormat, RawSettings, Settings},
     domain::TopicCatalog,
     import::Rules,
     store::Store,
@@ -33,7 +33,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the bot with long polling (what `loa` alone does).
+    /// Run the bot, with long polling or a webhook (what `loa` alone does).
     Run,
     /// Load a ward's recurring reminders from a TOML plan (see examples/plan.toml). Every entry
     /// is checked before any is written; importing the same plan twice creates nothing new.
@@ -94,7 +94,7 @@ async fn run_command() -> ExitCode {
         eprintln!("loa: {error}");
         return ExitCode::from(EXIT_BAD_SETTING);
     }
-    init_tracing();
+    init_tracing(settings.log_format);
 
     match command {
         Command::Run => {
@@ -146,11 +146,17 @@ async fn import(plan: &Path, settings: &Settings) -> ExitCode {
     }
 }
 
-fn init_tracing() {
+/// Logs go to stderr, for people (`text`) or as one JSON object a line (`json`, for journald or
+/// Loki, with the event's fields at the top level).
+fn init_tracing(format: LogFormat) {
     // HTTP client internals are noise at info; RUST_LOG overrides everything.
     let filter =
         EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,hyper=warn,reqwest=warn"));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    let logs = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    match format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().flatten_event(true).init(),
+    }
 }
 
 /// Cancels `shutdown` on the first SIGINT (Ctrl-C) or SIGTERM (systemd, docker stop).

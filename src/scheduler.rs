@@ -17,6 +17,7 @@ use crate::{
     delivery::OutboxSignal,
     domain::{Schedule, When, WhenError},
     error::Result,
+    metrics::Metrics,
     store::{FirePlan, Fired, Reminder, Store},
     supervisor::{LoopHealth, Supervisor},
 };
@@ -49,6 +50,8 @@ pub struct Scheduler {
     pub keep_deliveries: Duration,
     /// Tickets' personal data older than this is erased.
     pub keep_tickets: Duration,
+    /// Told how late each fire it sends is.
+    pub metrics: Metrics,
 }
 
 /// Tells the scheduler that reminders changed. Cheap to clone.
@@ -89,6 +92,10 @@ impl Scheduler {
             let fired = self.store.apply_fires(&plans, now).await?;
             if fired.broadcasts > 0 {
                 self.outbox.notify();
+                let lags = plans.iter().filter_map(|plan| plan.send.map(|(fire, _)| now - fire));
+                if let Some(lag) = lags.max() {
+                    self.metrics.fired(lag);
+                }
             }
             total += fired;
             if due.len() < BATCH as usize {

@@ -5,8 +5,9 @@
 //! with it the process, so that systemd or Docker starts a fresh one.
 
 use std::{
+    net::SocketAddr,
     sync::{
-        Arc,
+        Arc, OnceLock,
         atomic::{AtomicBool, AtomicU64, Ordering},
     },
     time::Duration,
@@ -22,12 +23,24 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 /// How long a loop may keep failing before the process exits.
 pub const GIVE_UP_AFTER: Duration = Duration::from_secs(5 * 60);
 
-/// What the loops report about themselves: shared with whoever watches (tests, a readiness
-/// check). Cheap to clone.
+/// What the loops report about themselves, and where Loa listens: shared with whoever watches
+/// (tests, a readiness check). Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Health {
     pub worker: LoopHealth,
     pub scheduler: LoopHealth,
+    /// Set once the listeners are bound.
+    pub listening: Arc<OnceLock<Listening>>,
+}
+
+/// The addresses Loa's HTTP listeners are bound to: a port 0 in the settings is the port the
+/// system chose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Listening {
+    /// `LOA_LISTEN`, in webhook mode.
+    pub webhook: Option<SocketAddr>,
+    /// `LOA_HTTP`: /healthz, /readyz, /metrics.
+    pub status: Option<SocketAddr>,
 }
 
 /// One loop's state: running, and how many of its steps failed since start.
@@ -45,6 +58,11 @@ impl LoopHealth {
     /// The loop is running and its last step succeeded.
     pub fn is_healthy(&self) -> bool {
         self.0.running.load(Ordering::Relaxed) && !self.0.failing.load(Ordering::Relaxed)
+    }
+
+    /// The loop is running, failing or not.
+    pub fn is_running(&self) -> bool {
+        self.0.running.load(Ordering::Relaxed)
     }
 
     /// Steps that failed since the process started.

@@ -49,6 +49,11 @@ fn each_invalid_value_is_named_in_one_line() {
         (("LOA_TIMEZONE", "Asia/Atlantis"), "IANA"),
         (("LOA_ADMINS", "12,bob"), "numeric user ids"),
         (("TELOXIDE_API_URL", "not a url"), "URL"),
+        (("LOA_WEBHOOK_URL", "http://loa.example.vn/telegram"), "https URL"),
+        (("LOA_LISTEN", "localhost"), "127.0.0.1:8080"),
+        (("LOA_HTTP", "9464"), "127.0.0.1:8080"),
+        (("LOA_WEBHOOK_SECRET", "a secret with spaces"), "1 to 256 characters"),
+        (("LOA_LOG_FORMAT", "xml"), "text or json"),
     ];
     for ((variable, value), expected) in cases {
         let (output, dir) = run_loa(&[token, (variable, value)], &[]);
@@ -74,7 +79,49 @@ fn help_documents_the_subcommands_and_every_setting() {
         "LOA_ADMINS",
         "LOA_TIMEZONE",
         "LOA_LANG",
+        "LOA_WEBHOOK_URL",
+        "LOA_LISTEN",
+        "LOA_HTTP",
+        "LOA_LOG_FORMAT",
     ] {
         assert!(help.contains(item), "{item} missing from --help:\n{help}");
     }
+}
+
+#[test]
+fn with_json_logs_each_line_on_stderr_is_a_json_object() {
+    // Nothing listens on port 1: Loa cannot reach the Bot API and stops with an error.
+    let vars = [
+        ("TELOXIDE_TOKEN", "123:abc"),
+        ("TELOXIDE_API_URL", "http://127.0.0.1:1"),
+        ("LOA_LOG_FORMAT", "json"),
+    ];
+    let (output, _dir) = run_loa(&vars, &["run"]);
+    assert_eq!(output.status.code(), Some(1));
+    let lines = stderr_lines(&output);
+    assert!(!lines.is_empty());
+    for line in &lines {
+        let event: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|_| panic!("not JSON: {line}"));
+        assert!(event["level"].is_string() && event["message"].is_string(), "{line}");
+    }
+    let last: serde_json::Value = serde_json::from_str(lines.last().unwrap()).unwrap();
+    assert_eq!(
+        (last["level"].as_str(), last["message"].as_str()),
+        (Some("ERROR"), Some("loa stopped on an error"))
+    );
+    assert!(!lines.iter().any(|line| line.contains("123:abc")), "the token is never logged");
+}
+
+#[test]
+fn an_address_already_in_use_stops_it_before_it_talks_to_telegram() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let address = taken.local_addr().unwrap().to_string();
+    let vars =
+        [("TELOXIDE_TOKEN", "123:abc"), ("TELOXIDE_API_URL", "http://127.0.0.1:1"), ("LOA_HTTP", &address)];
+    let (output, _dir) = run_loa(&vars, &["run"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains(&format!("cannot listen on {address}")), "{stderr}");
+    assert!(!stderr.contains("Bot API") && !stderr.contains("telegram"), "it stopped first: {stderr}");
 }

@@ -31,8 +31,9 @@ use tokio_util::sync::CancellationToken;
 use super::{reply::Outgoing, texts};
 use crate::{
     config::Rates,
-    delivery::{SharedPacer, classify, send_announcement},
+    delivery::{SharedPacer, classify, error_kind, send_announcement},
     domain::{Lang, MediaItem, MediaKind},
+    metrics::Metrics,
     store::Outcome,
 };
 
@@ -62,6 +63,7 @@ pub struct ReplyQueue(Arc<Shared>);
 struct Shared {
     bot: Bot,
     pacer: SharedPacer,
+    metrics: Metrics,
     /// Messages a group may be sent in a minute, and a private chat.
     group_budget: usize,
     private_budget: usize,
@@ -92,13 +94,14 @@ struct Queued {
 }
 
 impl ReplyQueue {
-    pub fn new(bot: Bot, pacer: SharedPacer, rates: Rates) -> ReplyQueue {
+    pub fn new(bot: Bot, pacer: SharedPacer, rates: Rates, metrics: Metrics) -> ReplyQueue {
         let private_budget = (rates.per_chat_per_sec as usize).saturating_mul(60).max(2);
         let group_budget = (rates.per_group_per_min as usize).clamp(2, private_budget);
         let booking_horizon = BOOKING_HORIZON.max(2 * Duration::from_secs(1) / rates.global_per_sec);
         ReplyQueue(Arc::new(Shared {
             bot,
             pacer,
+            metrics,
             group_budget,
             private_budget,
             booking_horizon,
@@ -225,6 +228,7 @@ impl ReplyQueue {
     async fn send(self, chat: ChatId, mut queued: Queued, at: Instant) {
         tokio::time::sleep_until(at).await;
         let result = perform(&self.0.bot, chat, &queued.what).await;
+        self.0.metrics.replied(result.as_ref().err().map(error_kind));
         let mut chats = self.0.lock();
         let queue = chats.get_mut(&chat.0).expect("a chat with a request in flight is kept");
         queue.in_flight = false;

@@ -2,10 +2,12 @@
 
 use chrono::{DateTime, Duration, Utc};
 use teloxide::{ApiError, RequestError, prelude::*, types::MessageId};
+use tokio::time::Instant;
 
-use super::announce::{self, AckButton};
+use super::announce::{self, AckButton, Failure};
 use crate::{
     domain::Rendered,
+    metrics::{Metrics, SendError},
     store::{Action, Job, Outcome},
 };
 
@@ -15,66 +17,85 @@ pub const MAX_ATTEMPTS: u32 = 8;
 const FIRST_BACKOFF: Duration = Duration::seconds(5);
 
 /// Performs `job` with its content (or, for a reminder or a notice, its message) already
-/// rendered and its acknowledgement button, if it has one, and classifies the result.
+/// rendered and its acknowledgement button, if it has one, counts it in `metrics`, and
+/// classifies the result.
 pub async fn perform(
     bot: &Bot,
     job: &Job,
     rendered: Rendered,
     button: Option<AckButton>,
+    metrics: &Metrics,
     now: impl Fn() -> DateTime<Utc>,
 ) -> Outcome {
+    let started = Instant::now();
+    let result = request(bot, job, &rendered, button).await;
+    metrics.sent(started.elapsed(), result.as_ref().err().map(|failure| error_kind(&failure.error)));
+    match result {
+        Ok(outcome) => outcome,
+        Err(Failure { error, partial }) => match classify(&error, job.attempts, now()) {
+            Outcome::Retry { error, at, .. } => Outcome::Retry { error, at, in_doubt: partial },
+            other => other,
+        },
+    }
+}
+
+/// The request `job` calls for, and what it did when it went through.
+async fn request(
+    bot: &Bot,
+    job: &Job,
+    rendered: &Rendered,
+    button: Option<AckButton>,
+) -> Result<Outcome, Failure> {
     let chat = ChatId(job.chat_id);
     let media = &job.content.media;
-    let error = match &job.action {
-        Action::Send { pin } => match announce::send(bot, chat, &rendered, media, button.as_ref()).await {
-            Ok(ids) => {
-                let first = ids[0];
-                // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
-                let pinned = (*pin && job.is_group)
-                    .then_some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok());
-                let more = ids[1..].iter().map(|id| id.0).collect();
-                return Outcome::Sent { message_id: first.0, more, pinned };
-            }
-            Err(announce::Failure { error, partial }) => {
-                return match classify(&error, job.attempts, now()) {
-                    Outcome::Retry { error, at, .. } => Outcome::Retry { error, at, in_doubt: partial },
-                    other => other,
-                };
-            }
-        },
-        Action::Edit { message_id } => {
-            let edited = announce::edit(bot, chat, MessageId(*message_id), &rendered, media, button.as_ref());
-            match edited.await {
-                Ok(()) => return Outcome::Done,
-                Err(error) => error,
-            }
+    let whole = |error| Failure { error, partial: false };
+    match &job.action {
+        Action::Send { pin } => {
+            let ids = announce::send(bot, chat, rendered, media, button.as_ref()).await?;
+            let first = ids[0];
+            // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
+            let pinned = (*pin && job.is_group)
+                .then_some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok());
+            let more = ids[1..].iter().map(|id| id.0).collect();
+            Ok(Outcome::Sent { message_id: first.0, more, pinned })
         }
-        Action::Delete { message_ids } => match announce::delete(bot, chat, message_ids).await {
-            Ok(()) => return Outcome::Done,
-            Err(error) => error,
-        },
+        Action::Edit { message_id } => {
+            let edited = announce::edit(bot, chat, MessageId(*message_id), rendered, media, button.as_ref());
+            edited.await.map(|()| Outcome::Done).map_err(whole)
+        }
+        Action::Delete { message_ids } => {
+            announce::delete(bot, chat, message_ids).await.map(|()| Outcome::Done).map_err(whole)
+        }
         Action::ShowAcks { message_id } => {
-            let Some(button) = button else { return Outcome::Done };
-            match announce::show_button(bot, chat, MessageId(*message_id), &button).await {
-                Ok(()) => return Outcome::Done,
-                Err(error) => error,
-            }
+            let Some(button) = button else { return Ok(Outcome::Done) };
+            let shown = announce::show_button(bot, chat, MessageId(*message_id), &button).await;
+            shown.map(|()| Outcome::Done).map_err(whole)
         }
         Action::RemindAck | Action::ReportOverdue { .. } => {
             let mut message = bot.send_message(chat, &rendered.text);
             message.reply_markup =
                 button.filter(|_| job.action == Action::RemindAck).map(|b| b.markup.into());
-            match message.await {
-                Ok(sent) => return Outcome::Sent { message_id: sent.id.0, more: Vec::new(), pinned: None },
-                Err(error) => error,
-            }
+            let sent = message.await.map_err(whole)?;
+            Ok(Outcome::Sent { message_id: sent.id.0, more: Vec::new(), pinned: None })
         }
-        Action::CountMembers => match announce::member_count(bot, chat).await {
-            Ok(members) => return Outcome::Counted { members },
-            Err(error) => error,
-        },
-    };
-    classify(&error, job.attempts, now())
+        Action::CountMembers => {
+            announce::member_count(bot, chat).await.map(|members| Outcome::Counted { members }).map_err(whole)
+        }
+    }
+}
+
+/// How a failed request is counted in `/metrics`.
+pub fn error_kind(error: &RequestError) -> SendError {
+    match error {
+        RequestError::RetryAfter(_) => SendError::RateLimited,
+        RequestError::Api(api) if chat_is_gone(api) => SendError::ChatGone,
+        RequestError::Api(ApiError::Unknown(text)) if looks_transient(text) => SendError::ServerError,
+        // What is not the Bot API's JSON came from a proxy in trouble, or a server failing.
+        RequestError::InvalidJson { .. } => SendError::ServerError,
+        RequestError::Network(error) if error.is_timeout() => SendError::Timeout,
+        RequestError::Network(_) | RequestError::Io(_) => SendError::Network,
+        RequestError::Api(_) | RequestError::MigrateToChatId(_) => SendError::Refused,
+    }
 }
 
 /// What a failed request means: retry later, give up on this job, give up on the chat, or
@@ -213,6 +234,22 @@ mod tests {
             classify(&api("Internal Server Error"), MAX_ATTEMPTS, now()),
             Outcome::Failed { chat_gone: false, error } if error.contains("gave up after 8 attempts")
         ));
+    }
+
+    #[test]
+    fn errors_are_counted_by_kind() {
+        let kinds = [
+            (RequestError::RetryAfter(Seconds::from_seconds(3)), SendError::RateLimited),
+            (api("Internal Server Error"), SendError::ServerError),
+            (api("Bad Gateway"), SendError::ServerError),
+            (api("Forbidden: bot was kicked from the group chat"), SendError::ChatGone),
+            (api("Bad Request: chat not found"), SendError::ChatGone),
+            (api("Bad Request: not enough rights to send text messages to the chat"), SendError::Refused),
+            (RequestError::MigrateToChatId(ChatId(-10_077)), SendError::Refused),
+        ];
+        for (error, kind) in kinds {
+            assert_eq!(error_kind(&error), kind, "{error}");
+        }
     }
 
     #[test]

@@ -19,7 +19,7 @@ use tokio::{sync::Notify, task::JoinSet, time::Instant};
 use tokio_util::sync::CancellationToken;
 
 pub use announce::{AckButton, send as send_announcement};
-pub use attempt::{MAX_ATTEMPTS, classify};
+pub use attempt::{MAX_ATTEMPTS, classify, error_kind};
 pub use pacer::{Pacer, SharedPacer};
 
 use crate::{
@@ -27,6 +27,7 @@ use crate::{
     config::Rates,
     domain::{Lang, QuietHours, Rendered, TopicCatalog, ack_overdue_text, ack_reminder_text, gist, render},
     error::Result,
+    metrics::Metrics,
     store::{AckPolicy, Action, Job, Outcome, Store},
     supervisor::{LoopHealth, Supervisor},
 };
@@ -90,6 +91,8 @@ pub struct Worker {
     pub quiet_hours: Option<QuietHours>,
     /// The time a group has to acknowledge a delivery, and who else is told when it did not.
     pub ack_policy: AckPolicy,
+    /// Counts each request and how it went.
+    pub metrics: Metrics,
 }
 
 /// What the worker holds between steps. It survives a failed step, so outcomes of sends that
@@ -284,8 +287,9 @@ impl Worker {
         let button = job.ack.map(|_| AckButton::new(job.broadcast_id, job.acks, lang));
         let bot = self.bot.clone();
         let clock = self.clock.clone();
+        let metrics = self.metrics.clone();
         in_flight.spawn(async move {
-            let outcome = attempt::perform(&bot, &job, rendered, button, || clock.now()).await;
+            let outcome = attempt::perform(&bot, &job, rendered, button, &metrics, || clock.now()).await;
             (job, outcome)
         });
     }

@@ -196,6 +196,9 @@ struct State {
     /// What `getChatMemberCount` answers per chat; 2 (the bot and one person) if unset.
     member_counts: HashMap<i64, u32>,
     scripts: HashMap<(String, i64), VecDeque<Reply>>,
+    /// The parameters of the last `setWebhook`, until `deleteWebhook`; while it is set,
+    /// `getUpdates` is refused (409), as Telegram does.
+    webhook: Option<Value>,
     limiter: Option<Limiter>,
     latency: Duration,
     /// Sends refused by `enforce_limits`, per limit.
@@ -290,6 +293,11 @@ impl FakeTelegram {
     /// Added to every send, to model a distant server.
     pub fn set_latency(&self, latency: Duration) {
         self.state().latency = latency;
+    }
+
+    /// The webhook registered (`url`, `secret_token`, `allowed_updates`, …), if one is.
+    pub fn webhook(&self) -> Option<Value> {
+        self.state().webhook.clone()
     }
 
     /// How many sends `enforce_limits` refused.

@@ -1,14 +1,20 @@
 //! The real bot, started through `loa::app::run` (the code path of `loa run`), against the fake
 //! Bot API server and a fresh SQLite file.
 
-use std::{sync::Arc, time::Duration};
+use std::{
+    sync::{
+        Arc,
+        atomic::{AtomicI64, Ordering},
+    },
+    time::Duration,
+};
 
 use chrono::{TimeZone, Utc};
 use loa::{
     clock::{Clock, ManualClock, SystemClock},
     config::RawSettings,
     store::Store,
-    supervisor::Health,
+    supervisor::{Health, Listening},
 };
 use serde_json::Value;
 use tempfile::TempDir;
@@ -20,6 +26,9 @@ use super::updates;
 
 /// An official with the admin role from `LOA_ADMINS`.
 pub const ADMIN_ID: i64 = 42;
+
+/// `LOA_WEBHOOK_URL` in webhook mode; the listener serves its path.
+pub const WEBHOOK_URL: &str = "https://loa.example.vn/telegram";
 
 /// Settings a test may change; the defaults pace far above Telegram's limits so that tests
 /// that are not about pacing run fast.
@@ -36,6 +45,12 @@ pub struct Options {
     /// `LOA_DESK_CHAT`; `None`: reports go to the admins in private.
     pub desk_chat: Option<i64>,
     pub ward_name: String,
+    /// Webhook mode: `LOA_WEBHOOK_URL` is `WEBHOOK_URL`, `LOA_LISTEN` a free port on 127.0.0.1.
+    pub webhook: bool,
+    /// `LOA_WEBHOOK_SECRET`; `None`: generated and kept in the database.
+    pub webhook_secret: Option<String>,
+    /// `LOA_HTTP`, e.g. `127.0.0.1:0` for a free port; `None`: off.
+    pub http: Option<String>,
 }
 
 impl Default for Options {
@@ -50,9 +65,15 @@ impl Default for Options {
             real_clock: false,
             desk_chat: None,
             ward_name: String::new(),
+            webhook: false,
+            webhook_secret: None,
+            http: None,
         }
     }
 }
+
+/// Where webhook mode listens: any free port, so that parallel tests never collide.
+const FREE_PORT: &str = "127.0.0.1:0";
 
 pub struct TestApp {
     pub telegram: FakeTelegram,
@@ -61,10 +82,13 @@ pub struct TestApp {
     pub clock: ManualClock,
     /// What the bot's worker and scheduler report about themselves.
     pub health: Health,
-    options: Options,
+    /// The settings of the next `start`: a test may change them while the bot is stopped.
+    pub options: Options,
     database_url: String,
     shutdown: CancellationToken,
     task: Option<JoinHandle<loa::error::Result<()>>>,
+    /// Numbers updates posted to the webhook.
+    last_update_id: AtomicI64,
     _dir: TempDir,
 }
 
@@ -90,6 +114,7 @@ impl TestApp {
             database_url,
             shutdown: CancellationToken::new(),
             task: None,
+            last_update_id: AtomicI64::new(0),
             _dir: dir,
         };
         app.start().await;
@@ -116,21 +141,57 @@ impl TestApp {
             desk_chat: self.options.desk_chat.map(|chat| chat.to_string()),
             desk_ack_within: "8h".into(),
             keep_tickets: "365".into(),
+            webhook_url: self.options.webhook.then(|| WEBHOOK_URL.into()),
+            listen: FREE_PORT.into(),
+            webhook_secret: self.options.webhook_secret.clone(),
+            http: self.options.http.clone().unwrap_or_else(|| "off".into()),
+            log_format: "text".into(),
         }
         .validate()
         .expect("test settings");
         self.shutdown = CancellationToken::new();
-        let polls_before = self.telegram.calls_to("getUpdates").len();
+        // Up once it polls, or once it has registered its webhook.
+        let ready_call = if self.options.webhook { "setWebhook" } else { "getUpdates" };
+        let calls_before = self.telegram.calls_to(ready_call).len();
         let clock: Arc<dyn Clock> =
             if self.options.real_clock { Arc::new(SystemClock) } else { Arc::new(self.clock.clone()) };
         self.health = Health::default();
         let run = loa::app::run(settings, clock, self.shutdown.clone(), self.health.clone());
         self.task = Some(tokio::spawn(run));
         self.telegram
-            .wait_for("the bot polls for updates", |calls| {
-                calls.iter().filter(|c| c.method == "getUpdates").count() > polls_before
+            .wait_for(&format!("the bot calls {ready_call}"), |calls| {
+                calls.iter().filter(|c| c.method == ready_call).count() > calls_before
             })
             .await;
+    }
+
+    /// Where the running bot listens.
+    pub fn listening(&self) -> Listening {
+        *self.health.listening.get().expect("the bot has bound its listeners")
+    }
+
+    /// Posts `update` to the webhook as Telegram would, with `secret` as its
+    /// `X-Telegram-Bot-Api-Secret-Token`; returns the HTTP status.
+    pub async fn post_update(&self, mut update: Value, secret: Option<&str>) -> u16 {
+        update["update_id"] = self.last_update_id.fetch_add(1, Ordering::Relaxed).into();
+        let address = self.listening().webhook.expect("webhook mode");
+        let path = url::Url::parse(WEBHOOK_URL).unwrap().path().to_owned();
+        let mut request =
+            reqwest::Client::new().post(format!("http://{address}{path}")).body(update.to_string());
+        request = request.header("content-type", "application/json");
+        if let Some(secret) = secret {
+            request = request.header("x-telegram-bot-api-secret-token", secret);
+        }
+        request.send().await.expect("the webhook answers").status().as_u16()
+    }
+
+    /// GETs `path` (`/healthz`, `/readyz`, `/metrics`) from `LOA_HTTP`; returns the status and
+    /// the body.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let address = self.listening().status.expect("LOA_HTTP is set");
+        let response = reqwest::Client::new().get(format!("http://{address}{path}")).send().await;
+        let response = response.expect("the status listener answers");
+        (response.status().as_u16(), response.text().await.expect("a body"))
     }
 
     /// The bot's database, for a test that opens its own connection to it.
@@ -149,6 +210,7 @@ impl TestApp {
             changed: Default::default(),
             keep_deliveries: chrono::Duration::days(400),
             keep_tickets: chrono::Duration::days(365),
+            metrics: Default::default(),
         }
     }
 
@@ -250,6 +312,13 @@ impl TestApp {
             .expect("the bot stops within 20 s")
             .expect("the bot task does not panic");
         result.expect("the bot stops without an error");
+    }
+
+    /// Waits for the bot to stop by itself (within 20 s) and returns how it ended.
+    pub async fn stopped_by_itself(mut self) -> loa::error::Result<()> {
+        let task = self.task.take().expect("running");
+        let ended = tokio::time::timeout(Duration::from_secs(20), task).await;
+        ended.expect("the bot stops within 20 s").expect("the bot task does not panic")
     }
 
     /// Stops the bot as SIGTERM would and waits until it has finished.

@@ -34,6 +34,12 @@ async fn handle(
         body
     };
     if method == "getUpdates" {
+        if shared.lock().webhook.is_some() {
+            // As Telegram: a bot has one way of getting updates at a time.
+            let refusal = "Conflict: can't use getUpdates method while webhook is active; \
+                           use deleteWebhook to delete the webhook first";
+            return Answer::error(409, refusal).into_response();
+        }
         return Answer::Ok(long_poll(&shared, &body).await).into_response();
     }
     let scripted = shared.lock().take_script(&method, &body);
@@ -149,13 +155,19 @@ impl State {
         match method {
             "getMe" => Answer::Ok(me()),
             "getWebhookInfo" => Answer::Ok(json!({
-                "url": "",
+                "url": self.webhook.as_ref().map_or("", |webhook| webhook["url"].as_str().unwrap_or("")),
                 "has_custom_certificate": false,
                 "pending_update_count": self.pending_updates.len(),
             })),
-            "deleteWebhook" | "setMyCommands" | "answerCallbackQuery" | "pinChatMessage" => {
+            "setWebhook" => {
+                self.webhook = Some(body.clone());
                 Answer::Ok(json!(true))
             }
+            "deleteWebhook" => {
+                self.webhook = None;
+                Answer::Ok(json!(true))
+            }
+            "setMyCommands" | "answerCallbackQuery" | "pinChatMessage" => Answer::Ok(json!(true)),
             "sendMediaGroup" => self.send_media_group(body),
             "editMessageText" | "editMessageReplyMarkup" => self.edit_message(body),
             "editMessageCaption" => self.edit_caption(body),
