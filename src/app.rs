@@ -37,6 +37,7 @@ pub async fn run(
 ) -> Result<()> {
     let token = settings.token()?.expose();
     let store = Store::connect(&settings.database_url).await?;
+    let database = store.clone();
     store.ensure_admins(&settings.admins, clock.now()).await?;
     let topics = TopicCatalog::new(store.topics().await?);
     let listeners = Listeners::bind(&settings).await?;
@@ -105,6 +106,7 @@ pub async fn run(
         tracing::error!("the desk's watch stopped unexpectedly");
     }
     let stopped = background.stop().await;
+    database.close().await;
     dispatched.and(stopped)?;
     tracing::info!("stopped");
     Ok(())

@@ -40,6 +40,11 @@ async fn stops_cleanly_on(signal: &str) {
     assert!(log.contains("stopped"), "{log}");
     assert!(!log.contains(TOKEN.split(':').nth(1).unwrap()), "the token never reaches the log:\n{log}");
     assert!(dir.path().join("loa.db").exists(), "the database was created");
+    assert!(
+        !dir.path().join("loa.db-wal").exists(),
+        "the write-ahead log is checkpointed into the database at the stop, so a copy of loa.db is whole"
+    );
+    assert!(!log.contains('\u{1b}'), "no terminal colour codes in a log that is not a terminal:\n{log}");
 }
 
 #[tokio::test]

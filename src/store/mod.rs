@@ -148,6 +148,13 @@ impl Store {
         Ok(Store { pool })
     }
 
+    /// Closes every connection once it is returned. The last one to close checkpoints the
+    /// write-ahead log into the database file and removes it, so that a stopped Loa leaves one
+    /// file that a plain copy backs up whole.
+    pub async fn close(&self) {
+        self.pool.close().await;
+    }
+
     pub fn pool(&self) -> &SqlitePool {
         &self.pool
     }
