@@ -34,6 +34,7 @@ pub async fn run(
     health: Health,
 ) -> Result<()> {
     let token = settings.token()?.expose();
+    tracing::info!(version = crate::VERSION, "starting");
     let store = Store::connect(&settings.database_url).await?;
     store.ensure_admins(&settings.admins, clock.now()).await?;
     let topics = TopicCatalog::new(store.topics().await?);

@@ -32,3 +32,6 @@ pub mod import;
 pub mod scheduler;
 pub mod store;
 pub mod supervisor;
+
+/// Loa's version and the commit it was built from (see build.rs), as `loa --version` prints it.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LOA_COMMIT"), ")");

@@ -23,7 +23,7 @@ use tracing_subscriber::EnvFilter;
 /// Telegram chats. Every setting can be given as a flag or as the environment variable shown
 /// (a `.env` file in the working directory is read too).
 #[derive(Parser)]
-#[command(name = "loa", version)]
+#[command(name = "loa", version = loa::VERSION)]
 struct Cli {
     #[command(flatten)]
     settings: RawSettings,

@@ -78,3 +78,19 @@ fn help_documents_the_subcommands_and_every_setting() {
         assert!(help.contains(item), "{item} missing from --help:\n{help}");
     }
 }
+
+#[test]
+fn version_names_the_release_and_the_commit_it_was_built_from() {
+    let (output, _dir) = run_loa(&[], &["--version"]);
+    assert!(output.status.success());
+    let git = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    let commit = match git {
+        Ok(git) if git.status.success() => String::from_utf8_lossy(&git.stdout).trim().to_owned(),
+        _ => "unknown".to_owned(),
+    };
+    let version = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(version, format!("loa {} ({commit})\n", env!("CARGO_PKG_VERSION")));
+}
