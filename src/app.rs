@@ -8,6 +8,7 @@ use teloxide::{
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
+    backups::ScheduledBackups,
     bot::{self, Context, ReplyQueue},
     clock::Clock,
     config::Settings,
@@ -79,6 +80,10 @@ pub async fn run(
         changed: schedule.clone(),
         keep_deliveries: settings.keep_deliveries,
         keep_tickets: settings.desk.keep_tickets,
+        backups: settings
+            .backups
+            .clone()
+            .map(|schedule| ScheduledBackups::new(store.clone(), clock.clone(), schedule)),
     };
     let background = Background::spawn(replies.clone(), worker, scheduler, &health, &shutdown);
 

@@ -4,7 +4,7 @@
 //! them into typed settings and, on failure, into one line that names the variable, what was wrong
 //! and the expected form.
 
-use std::{fmt, time::Duration};
+use std::{fmt, path::PathBuf, time::Duration};
 
 use chrono_tz::Tz;
 use clap::Args;
@@ -93,6 +93,18 @@ pub struct RawSettings {
     /// erased and the report kept as anonymous statistics.
     #[arg(long = "keep-tickets", env = "LOA_KEEP_TICKETS", default_value = "365")]
     pub keep_tickets: String,
+
+    /// Directory where scheduled backups are written (with LOA_BACKUP_EVERY); created if missing.
+    #[arg(long = "backup-dir", env = "LOA_BACKUP_DIR")]
+    pub backup_dir: Option<String>,
+
+    /// How often `loa run` writes a checked backup into LOA_BACKUP_DIR (e.g. 24h, 6h), or off.
+    #[arg(long = "backup-every", env = "LOA_BACKUP_EVERY", default_value = "off")]
+    pub backup_every: String,
+
+    /// How many scheduled backups are kept; older ones are deleted.
+    #[arg(long = "backup-keep", env = "LOA_BACKUP_KEEP", default_value = "7")]
+    pub backup_keep: String,
 }
 
 /// Validated settings.
@@ -114,6 +126,16 @@ pub struct Settings {
     /// `None`: "phường" / "the ward".
     pub ward_name: Option<String>,
     pub desk: DeskSettings,
+    /// `None`: no scheduled backups.
+    pub backups: Option<BackupSchedule>,
+}
+
+/// Scheduled backups: a checked copy every `every`, the last `keep` kept in `dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSchedule {
+    pub dir: PathBuf,
+    pub every: chrono::Duration,
+    pub keep: usize,
 }
 
 /// Where residents' reports go and how long they are kept.
@@ -182,6 +204,7 @@ impl fmt::Debug for Settings {
             .field("ack_within", &self.ack_within)
             .field("ward_name", &self.ward_name)
             .field("desk", &self.desk)
+            .field("backups", &self.backups)
             .finish()
     }
 }
@@ -256,6 +279,7 @@ impl RawSettings {
                     positive("LOA_KEEP_TICKETS", &self.keep_tickets)?.into(),
                 ),
             },
+            backups: parse_backups(self.backup_dir.as_deref(), &self.backup_every, &self.backup_keep)?,
         })
     }
 }
@@ -321,6 +345,39 @@ fn parse_desk_chat(chat: Option<&str>) -> Result<Option<ChatId>, SettingError> {
     })
 }
 
+/// Both the directory and the interval, or neither: a directory without an interval would look
+/// like backups were being made.
+fn parse_backups(dir: Option<&str>, every: &str, keep: &str) -> Result<Option<BackupSchedule>, SettingError> {
+    let dir = dir.map(str::trim).filter(|dir| !dir.is_empty());
+    let every = match every.trim() {
+        "" | "off" => None,
+        text => Some(
+            parse_duration(text).ok().filter(|every| *every >= chrono::Duration::minutes(1)).ok_or_else(
+                || SettingError {
+                    variable: "LOA_BACKUP_EVERY",
+                    problem: format!("{every:?} is not an interval of a minute or more"),
+                    expected: "a duration such as 24h or 6h, or off",
+                },
+            )?,
+        ),
+    };
+    let keep = positive("LOA_BACKUP_KEEP", keep)? as usize;
+    match (dir, every) {
+        (None, None) => Ok(None),
+        (Some(dir), Some(every)) => Ok(Some(BackupSchedule { dir: PathBuf::from(dir), every, keep })),
+        (None, Some(_)) => Err(SettingError {
+            variable: "LOA_BACKUP_DIR",
+            problem: "not set, but LOA_BACKUP_EVERY is".into(),
+            expected: "the directory for scheduled backups, such as /var/backups/loa",
+        }),
+        (Some(_), None) => Err(SettingError {
+            variable: "LOA_BACKUP_EVERY",
+            problem: "off, but LOA_BACKUP_DIR is set".into(),
+            expected: "how often to back up, such as 24h",
+        }),
+    }
+}
+
 fn parse_admins(list: &str) -> Result<Vec<UserId>, SettingError> {
     list.split(',')
         .map(str::trim)
@@ -359,6 +416,9 @@ mod tests {
             desk_chat: None,
             desk_ack_within: "8h".into(),
             keep_tickets: "365".into(),
+            backup_dir: None,
+            backup_every: "off".into(),
+            backup_keep: "7".into(),
         }
     }
 
@@ -379,6 +439,16 @@ mod tests {
         assert_eq!(desk.desk.chat, Some(ChatId(-100123)));
         let off = RawSettings { quiet_hours: "off".into(), ..raw() }.validate().unwrap();
         assert_eq!(off.quiet_hours, None);
+    }
+
+    #[test]
+    fn scheduled_backups_are_off_unless_a_directory_and_an_interval_are_given() {
+        assert_eq!(raw().validate().unwrap().backups, None);
+        let on =
+            RawSettings { backup_dir: Some(" /var/backups/loa ".into()), backup_every: "6h".into(), ..raw() };
+        let expected =
+            BackupSchedule { dir: "/var/backups/loa".into(), every: chrono::Duration::hours(6), keep: 7 };
+        assert_eq!(on.validate().unwrap().backups, Some(expected));
     }
 
     #[test]
@@ -419,6 +489,17 @@ mod tests {
             (RawSettings { desk_chat: Some("officials".into()), ..raw() }, "LOA_DESK_CHAT"),
             (RawSettings { desk_ack_within: "0".into(), ..raw() }, "LOA_DESK_ACK_WITHIN"),
             (RawSettings { keep_tickets: "0".into(), ..raw() }, "LOA_KEEP_TICKETS"),
+            (RawSettings { backup_every: "24h".into(), ..raw() }, "LOA_BACKUP_DIR"),
+            (RawSettings { backup_dir: Some("/backups".into()), ..raw() }, "LOA_BACKUP_EVERY"),
+            (
+                RawSettings { backup_dir: Some("/b".into()), backup_every: "daily".into(), ..raw() },
+                "LOA_BACKUP_EVERY",
+            ),
+            (
+                RawSettings { backup_dir: Some("/b".into()), backup_every: "30s".into(), ..raw() },
+                "LOA_BACKUP_EVERY",
+            ),
+            (RawSettings { backup_keep: "0".into(), ..raw() }, "LOA_BACKUP_KEEP"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

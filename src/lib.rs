@@ -13,6 +13,7 @@
 //!    sends what is owed, paced under Telegram's limits, and records each outcome. The
 //!    [`scheduler`] turns reminders' due fires into broadcasts the same way.
 //!
+//! - [`backups`]: scheduled backups, a job of the scheduler's cron.
 //! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
@@ -22,6 +23,7 @@
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
 pub mod app;
+pub mod backups;
 pub mod bot;
 pub mod chart;
 pub mod clock;

@@ -49,6 +49,8 @@ fn each_invalid_value_is_named_in_one_line() {
         (("LOA_TIMEZONE", "Asia/Atlantis"), "IANA"),
         (("LOA_ADMINS", "12,bob"), "numeric user ids"),
         (("TELOXIDE_API_URL", "not a url"), "URL"),
+        (("LOA_BACKUP_EVERY", "daily"), "24h"),
+        (("LOA_BACKUP_DIR", "/var/backups/loa"), "how often"),
     ];
     for ((variable, value), expected) in cases {
         let (output, dir) = run_loa(&[token, (variable, value)], &[]);

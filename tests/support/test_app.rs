@@ -36,6 +36,10 @@ pub struct Options {
     /// `LOA_DESK_CHAT`; `None`: reports go to the admins in private.
     pub desk_chat: Option<i64>,
     pub ward_name: String,
+    /// `LOA_BACKUP_DIR`; `None`: no scheduled backups.
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// `LOA_BACKUP_EVERY`, used with `backup_dir`.
+    pub backup_every: String,
 }
 
 impl Default for Options {
@@ -50,6 +54,8 @@ impl Default for Options {
             real_clock: false,
             desk_chat: None,
             ward_name: String::new(),
+            backup_dir: None,
+            backup_every: "off".into(),
         }
     }
 }
@@ -124,6 +130,7 @@ impl TestApp {
             changed: Default::default(),
             keep_deliveries: chrono::Duration::days(400),
             keep_tickets: chrono::Duration::days(365),
+            backups: None,
         }
     }
 
@@ -263,6 +270,9 @@ async fn launch(
         desk_chat: options.desk_chat.map(|chat| chat.to_string()),
         desk_ack_within: "8h".into(),
         keep_tickets: "365".into(),
+        backup_dir: options.backup_dir.as_ref().map(|dir| dir.display().to_string()),
+        backup_every: options.backup_every.clone(),
+        backup_keep: "7".into(),
     }
     .validate()
     .expect("test settings");
