@@ -8,6 +8,7 @@ use teloxide::{
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
+    backups::ScheduledBackups,
     bot::{self, Context, ReplyQueue},
     clock::Clock,
     config::Settings,
@@ -36,6 +37,7 @@ pub async fn run(
     health: Health,
 ) -> Result<()> {
     let token = settings.token()?.expose();
+    tracing::info!(version = crate::VERSION, "starting");
     let store = Store::connect(&settings.database_url).await?;
     let database = store.clone();
     store.ensure_admins(&settings.admins, clock.now()).await?;
@@ -76,6 +78,10 @@ pub async fn run(
         keep_deliveries: settings.keep_deliveries,
         keep_tickets: settings.desk.keep_tickets,
         metrics: metrics.clone(),
+        backups: settings
+            .backups
+            .clone()
+            .map(|schedule| ScheduledBackups::new(store.clone(), clock.clone(), schedule)),
     };
     let status = Status::new(store.clone(), metrics, health.clone(), clock.clone(), shutdown.clone());
     let serving = listeners.serve(&settings, &status, sender).await?;

@@ -4,7 +4,7 @@
 //! them into typed settings and, on failure, into one line that names the variable, what was wrong
 //! and the expected form.
 
-use std::{fmt, net::SocketAddr, time::Duration};
+use std::{fmt, net::SocketAddr, path::PathBuf, time::Duration};
 
 use chrono_tz::Tz;
 use clap::Args;
@@ -117,6 +117,17 @@ pub struct RawSettings {
     /// Log format on stderr: text (for people) or json (one object a line, for journald or Loki).
     #[arg(long = "log-format", env = "LOA_LOG_FORMAT", default_value = "text")]
     pub log_format: String,
+    /// Directory where scheduled backups are written (with LOA_BACKUP_EVERY); created if missing.
+    #[arg(long = "backup-dir", env = "LOA_BACKUP_DIR")]
+    pub backup_dir: Option<String>,
+
+    /// How often `loa run` writes a checked backup into LOA_BACKUP_DIR (e.g. 24h, 6h), or off.
+    #[arg(long = "backup-every", env = "LOA_BACKUP_EVERY", default_value = "off")]
+    pub backup_every: String,
+
+    /// How many scheduled backups are kept; older ones are deleted.
+    #[arg(long = "backup-keep", env = "LOA_BACKUP_KEEP", default_value = "7")]
+    pub backup_keep: String,
 }
 
 /// Validated settings.
@@ -143,6 +154,8 @@ pub struct Settings {
     /// Where /healthz, /readyz and /metrics are served; `None`: nowhere.
     pub http: Option<SocketAddr>,
     pub log_format: LogFormat,
+    /// `None`: no scheduled backups.
+    pub backups: Option<BackupSchedule>,
 }
 
 /// Telegram posts updates to `url`; a reverse proxy passes them on to `listen`.
@@ -158,6 +171,14 @@ pub struct WebhookSettings {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// Scheduled backups: a checked copy every `every`, the last `keep` kept in `dir`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupSchedule {
+    pub dir: PathBuf,
+    pub every: chrono::Duration,
+    pub keep: usize,
 }
 
 /// Where residents' reports go and how long they are kept.
@@ -229,6 +250,7 @@ impl fmt::Debug for Settings {
             .field("webhook", &self.webhook)
             .field("http", &self.http)
             .field("log_format", &self.log_format)
+            .field("backups", &self.backups)
             .finish()
     }
 }
@@ -316,6 +338,7 @@ impl RawSettings {
                     });
                 }
             },
+            backups: parse_backups(self.backup_dir.as_deref(), &self.backup_every, &self.backup_keep)?,
         })
     }
 }
@@ -426,6 +449,39 @@ fn parse_desk_chat(chat: Option<&str>) -> Result<Option<ChatId>, SettingError> {
     })
 }
 
+/// Both the directory and the interval, or neither: a directory without an interval would look
+/// like backups were being made.
+fn parse_backups(dir: Option<&str>, every: &str, keep: &str) -> Result<Option<BackupSchedule>, SettingError> {
+    let dir = dir.map(str::trim).filter(|dir| !dir.is_empty());
+    let every = match every.trim() {
+        "" | "off" => None,
+        text => Some(
+            parse_duration(text).ok().filter(|every| *every >= chrono::Duration::minutes(1)).ok_or_else(
+                || SettingError {
+                    variable: "LOA_BACKUP_EVERY",
+                    problem: format!("{every:?} is not an interval of a minute or more"),
+                    expected: "a duration such as 24h or 6h, or off",
+                },
+            )?,
+        ),
+    };
+    let keep = positive("LOA_BACKUP_KEEP", keep)? as usize;
+    match (dir, every) {
+        (None, None) => Ok(None),
+        (Some(dir), Some(every)) => Ok(Some(BackupSchedule { dir: PathBuf::from(dir), every, keep })),
+        (None, Some(_)) => Err(SettingError {
+            variable: "LOA_BACKUP_DIR",
+            problem: "not set, but LOA_BACKUP_EVERY is".into(),
+            expected: "the directory for scheduled backups, such as /var/backups/loa",
+        }),
+        (Some(_), None) => Err(SettingError {
+            variable: "LOA_BACKUP_EVERY",
+            problem: "off, but LOA_BACKUP_DIR is set".into(),
+            expected: "how often to back up, such as 24h",
+        }),
+    }
+}
+
 fn parse_admins(list: &str) -> Result<Vec<UserId>, SettingError> {
     list.split(',')
         .map(str::trim)
@@ -469,6 +525,9 @@ mod tests {
             webhook_secret: None,
             http: "off".into(),
             log_format: "text".into(),
+            backup_dir: None,
+            backup_every: "off".into(),
+            backup_keep: "7".into(),
         }
     }
 
@@ -523,6 +582,16 @@ mod tests {
     }
 
     #[test]
+    fn scheduled_backups_are_off_unless_a_directory_and_an_interval_are_given() {
+        assert_eq!(raw().validate().unwrap().backups, None);
+        let on =
+            RawSettings { backup_dir: Some(" /var/backups/loa ".into()), backup_every: "6h".into(), ..raw() };
+        let expected =
+            BackupSchedule { dir: "/var/backups/loa".into(), every: chrono::Duration::hours(6), keep: 7 };
+        assert_eq!(on.validate().unwrap().backups, Some(expected));
+    }
+
+    #[test]
     fn missing_or_malformed_token_is_named_but_never_echoed() {
         let without =
             RawSettings { token: None, ..raw() }.validate().expect("offline commands need no token");
@@ -565,6 +634,17 @@ mod tests {
             (RawSettings { listen: "localhost".into(), ..raw() }, "LOA_LISTEN"),
             (RawSettings { http: "9464".into(), ..raw() }, "LOA_HTTP"),
             (RawSettings { log_format: "logfmt".into(), ..raw() }, "LOA_LOG_FORMAT"),
+            (RawSettings { backup_every: "24h".into(), ..raw() }, "LOA_BACKUP_DIR"),
+            (RawSettings { backup_dir: Some("/backups".into()), ..raw() }, "LOA_BACKUP_EVERY"),
+            (
+                RawSettings { backup_dir: Some("/b".into()), backup_every: "daily".into(), ..raw() },
+                "LOA_BACKUP_EVERY",
+            ),
+            (
+                RawSettings { backup_dir: Some("/b".into()), backup_every: "30s".into(), ..raw() },
+                "LOA_BACKUP_EVERY",
+            ),
+            (RawSettings { backup_keep: "0".into(), ..raw() }, "LOA_BACKUP_KEEP"),
         ];
         for (raw, variable) in cases {
             assert_eq!(raw.validate().unwrap_err().variable, variable);

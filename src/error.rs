@@ -7,8 +7,11 @@
 pub enum Error {
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
-    #[error("database migration: {0}")]
-    Migration(#[from] sqlx::migrate::MigrateError),
+    /// The database's schema is not the one this binary expects, or migrating it failed.
+    #[error(transparent)]
+    Schema(#[from] crate::store::SchemaError),
+    #[error(transparent)]
+    Backup(#[from] crate::store::BackupError),
     // teloxide already strips the token from the URLs inside network errors.
     #[error("telegram: {0}")]
     Telegram(#[from] teloxide::RequestError),

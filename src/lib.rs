@@ -13,6 +13,7 @@
 //!    sends what is owed, paced under Telegram's limits, and records each outcome. The
 //!    [`scheduler`] turns reminders' due fires into broadcasts the same way.
 //!
+//! - [`backups`]: scheduled backups, a job of the scheduler's cron.
 //! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
 //! - [`error`]: the one error type for failures that are not the user's fault.
@@ -20,9 +21,11 @@
 //! - [`metrics`]: what Loa counts about itself, one registry per running app.
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
 //! - [`import`]: `loa import`, a ward's reminders from a plan file.
+//! - [`ops`]: the operator's subcommands besides `loa run`: `import`, `migrate`, `backup`.
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
 pub mod app;
+pub mod backups;
 pub mod bot;
 pub mod chart;
 pub mod clock;
@@ -33,6 +36,10 @@ pub mod error;
 pub mod http;
 pub mod import;
 pub mod metrics;
+pub mod ops;
 pub mod scheduler;
 pub mod store;
 pub mod supervisor;
+
+/// Loa's version and the commit it was built from (see build.rs), as `loa --version` prints it.
+pub const VERSION: &str = concat!(env!("CARGO_PKG_VERSION"), " (", env!("LOA_COMMIT"), ")");

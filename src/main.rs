@@ -1,20 +1,11 @@
 //! The `loa` binary: reads settings, sets up logging, runs until SIGINT or SIGTERM.
 
-use std::{
-    io::IsTerminal,
-    path::{Path, PathBuf},
-    process::ExitCode,
-    sync::Arc,
-};
+use std::{io::IsTerminal, path::PathBuf, process::ExitCode, sync::Arc};
 
-use chrono::Utc;
 use clap::{Parser, Subcommand};
 use loa::{
     clock::SystemClock,
     config::{LogFormat, RawSettings, Settings},
-    domain::TopicCatalog,
-    import::Rules,
-    store::Store,
     supervisor::Health,
 };
 use tokio_util::sync::CancellationToken;
@@ -24,7 +15,7 @@ use tracing_subscriber::EnvFilter;
 /// Telegram chats. Every setting can be given as a flag or as the environment variable shown
 /// (a `.env` file in the working directory is read too).
 #[derive(Parser)]
-#[command(name = "loa", version)]
+#[command(name = "loa", version = loa::VERSION)]
 struct Cli {
     #[command(flatten)]
     settings: RawSettings,
@@ -34,8 +25,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Run the bot, with long polling or a webhook (what `loa` alone does).
+    /// Run the bot, with long polling or a webhook (what `loa` alone does). Migrates the
+    /// database first, as `loa migrate` does.
     Run,
+    /// Bring the database's schema up to this loa's, after writing a checked copy beside it
+    /// (loa.db.before-NNNN; the last three are kept). Stop the loa that uses it first.
+    Migrate,
+    /// Write a consistent, checked copy of the database to FILE, safe while loa runs, and say
+    /// what it holds. Never overwrites a file. To restore: stop loa, copy it back, start loa.
+    Backup {
+        /// Where the copy goes; must not exist.
+        file: PathBuf,
+    },
     /// Load a ward's recurring reminders from a TOML plan (see examples/plan.toml). Every entry
     /// is checked before any is written; importing the same plan twice creates nothing new.
     Import {
@@ -98,50 +99,20 @@ async fn run_command() -> ExitCode {
     init_tracing(settings.log_format);
 
     match command {
-        Command::Run => {
-            let shutdown = CancellationToken::new();
-            tokio::spawn(cancel_on_signal(shutdown.clone()));
-            match loa::app::run(settings, Arc::new(SystemClock), shutdown, Health::default()).await {
-                Ok(()) => ExitCode::SUCCESS,
-                Err(error) => {
-                    tracing::error!(%error, "loa stopped on an error");
-                    ExitCode::FAILURE
-                }
-            }
-        }
-        Command::Import { plan } => import(&plan, &settings).await,
+        Command::Run => run(settings).await,
+        Command::Migrate => loa::ops::migrate(&settings).await,
+        Command::Import { plan } => loa::ops::import(&plan, &settings).await,
+        Command::Backup { file } => loa::ops::backup(&file, &settings).await,
     }
 }
 
-async fn import(plan: &Path, settings: &Settings) -> ExitCode {
-    let result = async {
-        let store = Store::connect(&settings.database_url).await?;
-        let topics = TopicCatalog::new(store.topics().await?);
-        let rules = Rules { topics: &topics, timezone: settings.timezone, quiet_hours: settings.quiet_hours };
-        loa::import::import(plan, &store, &rules, Utc::now()).await
-    }
-    .await;
-    match result {
-        Ok(report) => {
-            for (key, id) in &report.created {
-                println!("created reminder #{id} ({key})");
-            }
-            for key in &report.existing {
-                println!("already imported: {key}");
-            }
-            for (key, reason) in &report.skipped {
-                println!("skipped {key}: {reason}");
-            }
-            println!(
-                "{} created, {} already present, {} skipped",
-                report.created.len(),
-                report.existing.len(),
-                report.skipped.len()
-            );
-            ExitCode::SUCCESS
-        }
+async fn run(settings: Settings) -> ExitCode {
+    let shutdown = CancellationToken::new();
+    tokio::spawn(cancel_on_signal(shutdown.clone()));
+    match loa::app::run(settings, Arc::new(SystemClock), shutdown, Health::default()).await {
+        Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
-            eprintln!("loa import: {error}");
+            tracing::error!(%error, "loa stopped on an error");
             ExitCode::FAILURE
         }
     }

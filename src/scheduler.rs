@@ -13,6 +13,7 @@ use tokio_cron_scheduler::{Job, JobScheduler};
 use tokio_util::sync::CancellationToken;
 
 use crate::{
+    backups::ScheduledBackups,
     clock::Clock,
     delivery::OutboxSignal,
     domain::{Schedule, When, WhenError},
@@ -52,6 +53,8 @@ pub struct Scheduler {
     pub keep_tickets: Duration,
     /// Told how late each fire it sends is.
     pub metrics: Metrics,
+    /// `None`: no scheduled backups.
+    pub backups: Option<Arc<ScheduledBackups>>,
 }
 
 /// Tells the scheduler that reminders changed. Cheap to clone.
@@ -157,6 +160,11 @@ impl Scheduler {
         // Off the whole minute, at which reminders usually fire.
         cron.add(notify_job("30 * * * * *", &housekeeping)?).await?;
         cron.add(notify_job("30 7 * * * *", &retention)?).await?;
+        if let Some(backups) = &self.backups {
+            for job in backups.jobs()? {
+                cron.add(job).await?;
+            }
+        }
         cron.start().await?;
         let ended = loop {
             let until_next_fire = match self.until_next_fire().await {

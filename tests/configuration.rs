@@ -54,6 +54,8 @@ fn each_invalid_value_is_named_in_one_line() {
         (("LOA_HTTP", "9464"), "127.0.0.1:8080"),
         (("LOA_WEBHOOK_SECRET", "a secret with spaces"), "1 to 256 characters"),
         (("LOA_LOG_FORMAT", "xml"), "text or json"),
+        (("LOA_BACKUP_EVERY", "daily"), "24h"),
+        (("LOA_BACKUP_DIR", "/var/backups/loa"), "how often"),
     ];
     for ((variable, value), expected) in cases {
         let (output, dir) = run_loa(&[token, (variable, value)], &[]);
@@ -124,4 +126,20 @@ fn an_address_already_in_use_stops_it_before_it_talks_to_telegram() {
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains(&format!("cannot listen on {address}")), "{stderr}");
     assert!(!stderr.contains("Bot API") && !stderr.contains("telegram"), "it stopped first: {stderr}");
+}
+
+#[test]
+fn version_names_the_release_and_the_commit_it_was_built_from() {
+    let (output, _dir) = run_loa(&[], &["--version"]);
+    assert!(output.status.success());
+    let git = Command::new("git")
+        .args(["rev-parse", "--short", "HEAD"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output();
+    let commit = match git {
+        Ok(git) if git.status.success() => String::from_utf8_lossy(&git.stdout).trim().to_owned(),
+        _ => "unknown".to_owned(),
+    };
+    let version = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(version, format!("loa {} ({commit})\n", env!("CARGO_PKG_VERSION")));
 }

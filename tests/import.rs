@@ -224,9 +224,9 @@ text = "Chúc mừng năm mới"
 "#,
     )
     .unwrap();
-    let run = || {
+    let loa = |args: &[&str]| {
         Command::new(env!("CARGO_BIN_EXE_loa"))
-            .args(["import", plan.to_str().unwrap()])
+            .args(args)
             .current_dir(dir.path())
             .env_clear()
             .env("TELOXIDE_TOKEN", "1:unused")
@@ -234,6 +234,11 @@ text = "Chúc mừng năm mới"
             .output()
             .unwrap()
     };
+    let run = || loa(&["import", plan.to_str().unwrap()]);
+    let missing = run();
+    assert!(!missing.status.success(), "import never creates the database");
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("`loa migrate` or `loa run` creates it"));
+    assert!(loa(&["migrate"]).status.success());
     let first = run();
     assert!(first.status.success(), "{}", String::from_utf8_lossy(&first.stderr));
     let stdout = String::from_utf8_lossy(&first.stdout);

@@ -77,6 +77,7 @@ mod acks;
 mod audit;
 mod broadcasts;
 mod chats;
+mod copies;
 mod desk;
 mod drafts;
 mod flows;
@@ -88,6 +89,7 @@ mod outbox;
 mod reach;
 mod reminders;
 mod retention;
+mod schema;
 mod stats;
 mod subscriptions;
 mod ticket_drafts;
@@ -106,6 +108,7 @@ pub use broadcasts::{
     AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
+pub use copies::{BackupError, CopySummary, PARTIAL, inspect, keep_last};
 pub use desk::{Block, DeskCard, PendingReply, PersonalCopy, ReplyRecord, StatusChange};
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
@@ -114,6 +117,7 @@ pub use officials::{Appointment, Official, Removal};
 pub use ops::Figures;
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
+pub use schema::{MIGRATOR, Migrated, SchemaError, newest_known};
 pub use ticket_drafts::TicketDraft;
 pub use tickets::{Contact, Ticket, TicketLine};
 
@@ -129,22 +133,17 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (creating if missing) the database and applies the embedded migrations.
+    /// Opens the database, creating it if missing, and applies the migrations it lacks (see
+    /// [`Store::migrate`]).
     pub async fn connect(url: &str) -> Result<Store> {
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Normal)
-            .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(5))
-            // 512 KiB of page cache per connection instead of 2 MiB: the hot pages (the
-            // queue's index, the chats being sent to) fit, and peak memory stays small.
-            .pragma("cache_size", "-512");
+        Ok(Store::migrate(url).await?.0)
+    }
+
+    async fn with_options(options: SqliteConnectOptions) -> Result<Store> {
         // SQLite writes one at a time and WAL readers do not wait for it, so two connections
         // (the worker's and the handlers') lose no throughput, and each one fewer saves a
         // thread, its malloc arena and its caches. No code holds one while acquiring another.
         let pool = SqlitePoolOptions::new().max_connections(2).connect_with(options).await?;
-        sqlx::migrate!().run(&pool).await?;
         Ok(Store { pool })
     }
 
@@ -164,6 +163,21 @@ impl Store {
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>> {
         Ok(self.pool.begin_with("BEGIN IMMEDIATE").await?)
     }
+}
+
+/// How long a statement waits for another connection's write lock before it fails.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// How Loa opens the database at `url`.
+fn options(url: &str) -> Result<SqliteConnectOptions> {
+    Ok(SqliteConnectOptions::from_str(url)?
+        .journal_mode(SqliteJournalMode::Wal)
+        .synchronous(SqliteSynchronous::Normal)
+        .foreign_keys(true)
+        .busy_timeout(BUSY_TIMEOUT)
+        // 512 KiB of page cache per connection instead of 2 MiB: the hot pages (the
+        // queue's index, the chats being sent to) fit, and peak memory stays small.
+        .pragma("cache_size", "-512"))
 }
 
 /// Instants are stored as unix milliseconds.

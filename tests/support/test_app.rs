@@ -51,6 +51,10 @@ pub struct Options {
     pub webhook_secret: Option<String>,
     /// `LOA_HTTP`, e.g. `127.0.0.1:0` for a free port; `None`: off.
     pub http: Option<String>,
+    /// `LOA_BACKUP_DIR`; `None`: no scheduled backups.
+    pub backup_dir: Option<std::path::PathBuf>,
+    /// `LOA_BACKUP_EVERY`, used with `backup_dir`.
+    pub backup_every: String,
 }
 
 impl Default for Options {
@@ -68,6 +72,8 @@ impl Default for Options {
             webhook: false,
             webhook_secret: None,
             http: None,
+            backup_dir: None,
+            backup_every: "off".into(),
         }
     }
 }
@@ -99,70 +105,38 @@ impl TestApp {
     }
 
     pub async fn spawn_with(options: Options) -> TestApp {
-        let telegram = FakeTelegram::start().await;
         let dir = tempfile::tempdir().expect("temp dir");
-        let database_url = format!("sqlite://{}", dir.path().join("loa.db").display());
         // Migrating here first means the test's handle and the bot never migrate concurrently.
-        let store = Store::connect(&database_url).await.expect("test database");
+        Store::connect(&database_in(&dir)).await.expect("test database");
+        TestApp::spawn_on(dir, options).await
+    }
+
+    /// Starts the bot on `dir`'s `loa.db` as it stands, which the bot migrates as `loa run`
+    /// does; the test's handle opens it once the bot polls.
+    pub async fn spawn_on(dir: TempDir, options: Options) -> TestApp {
+        let telegram = FakeTelegram::start().await;
+        let database_url = database_in(&dir);
         let clock = ManualClock::new(Utc.with_ymd_and_hms(2026, 6, 1, 8, 0, 0).unwrap());
-        let mut app = TestApp {
+        let (shutdown, task, health) = launch(&telegram, &options, &database_url, &clock).await;
+        let store = Store::open(&database_url).await.expect("the bot's database, migrated");
+        TestApp {
             telegram,
             store,
             clock,
-            health: Health::default(),
+            health,
             options,
             database_url,
-            shutdown: CancellationToken::new(),
-            task: None,
+            shutdown,
+            task: Some(task),
             last_update_id: AtomicI64::new(0),
             _dir: dir,
-        };
-        app.start().await;
-        app
+        }
     }
 
     pub async fn start(&mut self) {
-        let settings = RawSettings {
-            token: Some(TOKEN.into()),
-            api_url: Some(self.telegram.url()),
-            database_url: self.database_url.clone(),
-            admins: ADMIN_ID.to_string(),
-            timezone: "Asia/Ho_Chi_Minh".into(),
-            lang: "vi".into(),
-            rate_global: self.options.rate_global.to_string(),
-            rate_per_group_min: self.options.rate_per_group_min.to_string(),
-            rate_per_chat_sec: self.options.rate_per_chat_sec.to_string(),
-            send_timeout: self.options.send_timeout_secs.to_string(),
-            quiet_hours: self.options.quiet_hours.clone(),
-            catchup: self.options.catchup.clone(),
-            keep_deliveries: "400".into(),
-            ack_within: "2h".into(),
-            ward_name: self.options.ward_name.clone(),
-            desk_chat: self.options.desk_chat.map(|chat| chat.to_string()),
-            desk_ack_within: "8h".into(),
-            keep_tickets: "365".into(),
-            webhook_url: self.options.webhook.then(|| WEBHOOK_URL.into()),
-            listen: FREE_PORT.into(),
-            webhook_secret: self.options.webhook_secret.clone(),
-            http: self.options.http.clone().unwrap_or_else(|| "off".into()),
-            log_format: "text".into(),
-        }
-        .validate()
-        .expect("test settings");
-        self.shutdown = CancellationToken::new();
-        // Up once it polls, or once it has registered its webhook.
-        let ready_call = if self.options.webhook { "setWebhook" } else { "getUpdates" };
-        let calls_before = self.telegram.calls_to(ready_call).len();
-        let clock: Arc<dyn Clock> =
-            if self.options.real_clock { Arc::new(SystemClock) } else { Arc::new(self.clock.clone()) };
-        self.health = Health::default();
-        let run = loa::app::run(settings, clock, self.shutdown.clone(), self.health.clone());
-        self.task = Some(tokio::spawn(run));
-        self.telegram
-            .wait_for(&format!("the bot calls {ready_call}"), |calls| {
-                calls.iter().filter(|c| c.method == ready_call).count() > calls_before
-            })
-            .await;
+        let (shutdown, task, health) =
+            launch(&self.telegram, &self.options, &self.database_url, &self.clock).await;
+        (self.shutdown, self.task, self.health) = (shutdown, Some(task), health);
     }
 
     /// Where the running bot listens.
@@ -211,6 +185,7 @@ impl TestApp {
             keep_deliveries: chrono::Duration::days(400),
             keep_tickets: chrono::Duration::days(365),
             metrics: Default::default(),
+            backups: None,
         }
     }
 
@@ -325,4 +300,62 @@ impl TestApp {
     pub async fn stop(mut self) {
         self.stop_gracefully().await;
     }
+}
+
+fn database_in(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("loa.db").display())
+}
+
+/// Starts the bot (the code path of `loa run`) and waits until it polls for updates, or has
+/// registered its webhook.
+async fn launch(
+    telegram: &FakeTelegram,
+    options: &Options,
+    database_url: &str,
+    clock: &ManualClock,
+) -> (CancellationToken, JoinHandle<loa::error::Result<()>>, Health) {
+    let settings = RawSettings {
+        token: Some(TOKEN.into()),
+        api_url: Some(telegram.url()),
+        database_url: database_url.to_owned(),
+        admins: ADMIN_ID.to_string(),
+        timezone: "Asia/Ho_Chi_Minh".into(),
+        lang: "vi".into(),
+        rate_global: options.rate_global.to_string(),
+        rate_per_group_min: options.rate_per_group_min.to_string(),
+        rate_per_chat_sec: options.rate_per_chat_sec.to_string(),
+        send_timeout: options.send_timeout_secs.to_string(),
+        quiet_hours: options.quiet_hours.clone(),
+        catchup: options.catchup.clone(),
+        keep_deliveries: "400".into(),
+        ack_within: "2h".into(),
+        ward_name: options.ward_name.clone(),
+        desk_chat: options.desk_chat.map(|chat| chat.to_string()),
+        desk_ack_within: "8h".into(),
+        keep_tickets: "365".into(),
+        backup_dir: options.backup_dir.as_ref().map(|dir| dir.display().to_string()),
+        backup_every: options.backup_every.clone(),
+        backup_keep: "7".into(),
+        webhook_url: options.webhook.then(|| WEBHOOK_URL.into()),
+        listen: FREE_PORT.into(),
+        webhook_secret: options.webhook_secret.clone(),
+        http: options.http.clone().unwrap_or_else(|| "off".into()),
+        log_format: "text".into(),
+    }
+    .validate()
+    .expect("test settings");
+    let shutdown = CancellationToken::new();
+    // Up once it polls, or once it has registered its webhook.
+    let ready_call = if options.webhook { "setWebhook" } else { "getUpdates" };
+    let calls_before = telegram.calls_to(ready_call).len();
+    let clock: Arc<dyn Clock> =
+        if options.real_clock { Arc::new(SystemClock) } else { Arc::new(clock.clone()) };
+    let health = Health::default();
+    let task = tokio::spawn(loa::app::run(settings, clock, shutdown.clone(), health.clone()));
+    telegram
+        .wait_for(&format!("the bot calls {ready_call}"), |calls| {
+            calls.iter().filter(|c| c.method == ready_call).count() > calls_before
+        })
+        .await;
+    (shutdown, task, health)
 }
