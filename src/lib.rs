@@ -13,6 +13,7 @@
 //!    sends what is owed, paced under Telegram's limits, and records each outcome. The
 //!    [`scheduler`] turns reminders' due fires into broadcasts the same way.
 //!
+//! - [`alerts`]: tells the admins in Telegram when something needs a person, and when it is over.
 //! - [`backups`]: scheduled backups, a job of the scheduler's cron.
 //! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
@@ -24,6 +25,7 @@
 //! - [`ops`]: the operator's subcommands besides `loa run`: `import`, `migrate`, `backup`.
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
+pub mod alerts;
 pub mod app;
 pub mod backups;
 pub mod bot;

@@ -74,6 +74,7 @@ macro_rules! delivery_job {
 }
 
 mod acks;
+mod alerts;
 mod audit;
 mod broadcasts;
 mod chats;
@@ -104,6 +105,7 @@ use sqlx::sqlite::{
 };
 
 pub use acks::{AckPolicy, AckTap};
+pub use alerts::{AlertMessage, OwedAlert};
 pub use broadcasts::{
     AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };
