@@ -17,6 +17,7 @@
 //! - [`backups`]: scheduled backups, a job of the scheduler's cron.
 //! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
+//! - [`doctor`]: `loa doctor`, what is wrong with this Loa, for whoever set it up.
 //! - [`error`]: the one error type for failures that are not the user's fault.
 //! - [`http`]: the webhook (instead of long polling), and `/healthz`, `/readyz`, `/metrics`.
 //! - [`metrics`]: what Loa counts about itself, one registry per running app.
@@ -33,6 +34,7 @@ pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod delivery;
+pub mod doctor;
 pub mod domain;
 pub mod error;
 pub mod http;

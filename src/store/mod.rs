@@ -80,6 +80,7 @@ mod broadcasts;
 mod chats;
 mod copies;
 mod desk;
+mod diagnosis;
 mod drafts;
 mod flows;
 mod inbox;
@@ -112,6 +113,7 @@ pub use broadcasts::{
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use copies::{BackupError, CopySummary, PARTIAL, inspect, keep_last};
 pub use desk::{Block, DeskCard, PendingReply, PersonalCopy, ReplyRecord, StatusChange};
+pub use diagnosis::{GroupChat, SchemaState};
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
 pub use invites::Redemption;
