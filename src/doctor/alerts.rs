@@ -1,6 +1,6 @@
 //! Who receives Loa's alerts: the desk chat, or the admin officials in private.
 
-use super::{Finding, say};
+use super::{Finding, finding::not_read, say};
 use crate::{config::Settings, domain::Role, store::Store};
 
 pub(super) async fn examine(store: &Store, settings: &Settings, findings: &mut Vec<Finding>) {
@@ -29,13 +29,6 @@ pub(super) async fn examine(store: &Store, settings: &Settings, findings: &mut V
                 format!("Alerts go to {admins} admin official(s) in private (who must have pressed Start)"),
             )),
         },
-        Err(error) => Finding::problem(
-            say(
-                lang,
-                format!("Không đọc được danh sách cán bộ: {error}"),
-                format!("The officials cannot be read: {error}"),
-            ),
-            say(lang, "chạy lại `loa doctor` sau ít phút", "run `loa doctor` again in a few minutes"),
-        ),
+        Err(error) => not_read(lang, ("danh sách cán bộ", "The officials"), &error),
     });
 }

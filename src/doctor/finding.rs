@@ -1,6 +1,6 @@
 //! One line of `loa doctor`'s answer.
 
-use std::fmt;
+use std::fmt::{self, Display};
 
 use crate::domain::Lang;
 
@@ -41,4 +41,17 @@ pub(super) fn say(lang: Lang, vi: impl Into<String>, en: impl Into<String>) -> S
         Lang::Vi => vi.into(),
         Lang::En => en.into(),
     }
+}
+
+/// A read of the database that failed, after it opened and passed its checks: busy, most likely.
+/// `what`: what could not be read, in Vietnamese and in English.
+pub(super) fn not_read(lang: Lang, what: (&str, &str), error: &impl Display) -> Finding {
+    Finding::problem(
+        say(
+            lang,
+            format!("Không đọc được {}: {error}", what.0),
+            format!("{} cannot be read: {error}", what.1),
+        ),
+        say(lang, "chạy lại `loa doctor` sau ít phút", "run `loa doctor` again in a few minutes"),
+    )
 }

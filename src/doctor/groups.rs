@@ -9,7 +9,7 @@ use teloxide::{
     types::{ChatMemberKind, UserId},
 };
 
-use super::{Finding, say};
+use super::{Finding, finding::not_read, say};
 use crate::{
     config::Settings,
     domain::Lang,
@@ -37,14 +37,7 @@ pub(super) async fn examine(
     let mut chats = match store.active_groups().await {
         Ok(groups) => groups.into_iter().map(|group| (group, true)).collect::<Vec<_>>(),
         Err(error) => {
-            findings.push(Finding::problem(
-                say(
-                    lang,
-                    format!("Không đọc được danh sách nhóm: {error}"),
-                    format!("The groups cannot be read: {error}"),
-                ),
-                say(lang, "chạy lại `loa doctor` sau ít phút", "run `loa doctor` again in a few minutes"),
-            ));
+            findings.push(not_read(lang, ("danh sách nhóm", "The groups"), &error));
             return;
         }
     };

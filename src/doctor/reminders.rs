@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::{Finding, say};
+use super::{Finding, finding::not_read, say};
 use crate::{
     bot::texts::local,
     config::Settings,
@@ -34,14 +34,7 @@ pub(super) async fn examine(
     let reminders = match store.reminders().await {
         Ok(reminders) => reminders,
         Err(error) => {
-            findings.push(Finding::problem(
-                say(
-                    lang,
-                    format!("Không đọc được lời nhắc: {error}"),
-                    format!("The reminders cannot be read: {error}"),
-                ),
-                say(lang, "chạy lại `loa doctor` sau ít phút", "run `loa doctor` again in a few minutes"),
-            ));
+            findings.push(not_read(lang, ("lời nhắc", "The reminders"), &error));
             return;
         }
     };
