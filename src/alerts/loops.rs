@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use super::tell;
 use crate::{
     bot::{Context, texts},
-    domain::{Alert, AlertKind},
+    domain::Alert,
     error::Result,
     store::AlertMessage,
     supervisor::{ALERT_AFTER, LoopHealth},
@@ -29,11 +29,8 @@ pub(super) struct LoopWatch {
 }
 
 impl LoopWatch {
-    pub(super) fn new(kind: AlertKind, health: LoopHealth) -> LoopWatch {
-        let alert = match kind {
-            AlertKind::Scheduler => Alert::Scheduler,
-            _ => Alert::Worker,
-        };
+    /// `alert`: the loop's own, `Alert::Worker` or `Alert::Scheduler`.
+    pub(super) fn new(alert: Alert, health: LoopHealth) -> LoopWatch {
         LoopWatch { alert, health, open: None, told_unrecorded: None }
     }
 

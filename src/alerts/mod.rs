@@ -28,7 +28,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::{
     bot::{Context, texts},
-    domain::{AlertKind, Lang},
+    domain::{Alert, AlertKind, Lang},
     error::Result,
     store::{AlertMessage, OwedAlert},
     supervisor::Health,
@@ -41,8 +41,8 @@ const LOOK_EVERY: Duration = Duration::from_secs(1);
 /// looked at again.
 pub async fn watch(ctx: Arc<Context>, health: Health, shutdown: CancellationToken) {
     let mut loops = [
-        loops::LoopWatch::new(AlertKind::Worker, health.worker),
-        loops::LoopWatch::new(AlertKind::Scheduler, health.scheduler),
+        loops::LoopWatch::new(Alert::Worker, health.worker),
+        loops::LoopWatch::new(Alert::Scheduler, health.scheduler),
     ];
     let mut on_the_way = HashMap::new();
     loop {
