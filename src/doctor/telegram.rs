@@ -2,7 +2,11 @@
 //! Loa does, and this machine's clock against the Bot API server's.
 
 use chrono::{DateTime, Duration, Utc};
-use teloxide::{ApiError, RequestError, prelude::*, types::UserId};
+use teloxide::{
+    ApiError, RequestError,
+    prelude::*,
+    types::{UserId, WebhookInfo},
+};
 
 use super::{Finding, say};
 use crate::{config::Settings, domain::Lang};
@@ -41,7 +45,7 @@ pub(super) async fn examine(bot: &Bot, settings: &Settings, findings: &mut Vec<F
         ),
     });
     findings.push(match bot.get_webhook_info().await {
-        Ok(info) => webhook(lang, info.url.as_ref().map(|url| url.as_str())),
+        Ok(info) => webhook(lang, settings.webhook.as_ref().map(|webhook| webhook.url.as_str()), &info),
         Err(error) => unreachable(lang, &error),
     });
     findings.push(clock(lang, settings).await);
@@ -74,28 +78,72 @@ fn unreachable(lang: Lang, error: &RequestError) -> Finding {
     }
 }
 
-/// Loa polls (`getUpdates`), which Telegram refuses while a webhook is set.
-fn webhook(lang: Lang, url: Option<&str>) -> Finding {
-    match url {
-        None => Finding::ok(say(
+/// The webhook Telegram has registered against the one `LOA_WEBHOOK_URL` sets (`configured`),
+/// or none while Loa polls: Telegram refuses `getUpdates` while a webhook is set.
+fn webhook(lang: Lang, configured: Option<&str>, info: &WebhookInfo) -> Finding {
+    let registered = info.url.as_ref().map(|url| url.as_str());
+    let someone_else = || {
+        say(
+            lang,
+            "`loa run` đặt lại webhook như cài đặt khi khởi động; nếu nó bị đổi lại, một chương trình khác \
+             đang dùng mã bot này — đổi mã ở @BotFather",
+            "`loa run` sets the webhook as configured when it starts; if it changes again, another program \
+             uses this token — revoke it with @BotFather",
+        )
+    };
+    match (configured, registered) {
+        (None, None) => Finding::ok(say(
             lang,
             "Không có webhook: Loa nhận tin bằng cách hỏi Telegram (polling), như đã cài đặt",
             "No webhook is set: Loa asks Telegram for updates (polling), as configured",
         )),
-        Some(url) => Finding::problem(
+        (None, Some(url)) => Finding::problem(
             say(
                 lang,
                 format!("Telegram gửi tin tới webhook {url}, trong khi Loa hỏi tin bằng polling"),
                 format!("Telegram sends updates to the webhook {url}, while Loa polls for them"),
             ),
+            someone_else(),
+        ),
+        (Some(expected), None) => Finding::problem(
             say(
                 lang,
-                "`loa run` xoá webhook khi khởi động; nếu nó quay lại, một chương trình khác đang dùng mã bot \
-                 này — đổi mã ở @BotFather",
-                "`loa run` deletes the webhook when it starts; if it comes back, another program uses this \
-                 token — revoke it with @BotFather",
+                format!("Chưa có webhook nào được đăng ký, dù LOA_WEBHOOK_URL là {expected}"),
+                format!("No webhook is registered, though LOA_WEBHOOK_URL is {expected}"),
+            ),
+            say(
+                lang,
+                "khởi động Loa (`loa run`): nó đăng ký webhook; nếu Loa đang chạy, xem nhật ký (log) của nó",
+                "start Loa (`loa run`), which registers it; if Loa is running, read its log",
             ),
         ),
+        (Some(expected), Some(url)) if url != expected => Finding::problem(
+            say(
+                lang,
+                format!("Webhook đăng ký là {url}, không phải {expected} như LOA_WEBHOOK_URL"),
+                format!("The webhook registered is {url}, not {expected} as LOA_WEBHOOK_URL says"),
+            ),
+            someone_else(),
+        ),
+        (Some(_), Some(url)) => match &info.last_error_message {
+            Some(error) => Finding::problem(
+                say(
+                    lang,
+                    format!("Telegram không gửi được tin tới webhook {url}: {error}"),
+                    format!("Telegram cannot deliver to the webhook {url}: {error}"),
+                ),
+                say(
+                    lang,
+                    "kiểm tra reverse proxy, chứng chỉ HTTPS và rằng Loa nghe ở LOA_LISTEN",
+                    "check the reverse proxy, the HTTPS certificate, and that Loa listens on LOA_LISTEN",
+                ),
+            ),
+            None => Finding::ok(say(
+                lang,
+                format!("Webhook {url} đã đăng ký, như cài đặt"),
+                format!("The webhook {url} is registered, as configured"),
+            )),
+        },
     }
 }
 
@@ -164,10 +212,28 @@ async fn server_time(settings: &Settings) -> Result<(DateTime<Utc>, DateTime<Utc
 mod tests {
     use super::*;
 
+    fn info(url: Option<&str>, last_error: Option<&str>) -> WebhookInfo {
+        serde_json::from_value(serde_json::json!({
+            "url": url.unwrap_or(""),
+            "has_custom_certificate": false,
+            "pending_update_count": 0,
+            "last_error_message": last_error,
+        }))
+        .unwrap()
+    }
+
     #[test]
-    fn a_webhook_while_polling_is_a_problem() {
-        assert!(webhook(Lang::En, None).is_ok());
-        let set = webhook(Lang::Vi, Some("https://loa.example.vn/telegram"));
-        assert!(!set.is_ok() && set.text.contains("https://loa.example.vn/telegram"), "{set}");
+    fn the_webhook_registered_is_the_one_configured_or_none_while_polling() {
+        const OURS: &str = "https://loa.example.vn/telegram";
+        assert!(webhook(Lang::En, None, &info(None, None)).is_ok());
+        let polling = webhook(Lang::Vi, None, &info(Some(OURS), None));
+        assert!(!polling.is_ok() && polling.text.contains(OURS), "{polling}");
+        assert!(webhook(Lang::En, Some(OURS), &info(Some(OURS), None)).is_ok());
+        let missing = webhook(Lang::En, Some(OURS), &info(None, None));
+        assert!(missing.fix.unwrap().contains("loa run"));
+        let other = webhook(Lang::En, Some(OURS), &info(Some("https://evil.example/x"), None));
+        assert!(other.text.contains("https://evil.example/x") && other.fix.unwrap().contains("@BotFather"));
+        let failing = webhook(Lang::En, Some(OURS), &info(Some(OURS), Some("Connection refused")));
+        assert!(failing.text.ends_with("Connection refused") && failing.fix.unwrap().contains("LOA_LISTEN"));
     }
 }
