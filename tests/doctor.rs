@@ -182,7 +182,7 @@ async fn a_database_behind_this_loa_is_reported_and_left_as_it_was() {
     assert_eq!(
         line(&lines, "schema"),
         "✗ The schema is at version 0013; 2 migration(s) not applied: 0014, 0015 → stop the Loa that is running, \
-         then start this one with `loa run`, which applies them"
+         then run `loa migrate` (or start this one with `loa run`), which copies the database and applies them"
     );
     assert!(line(&lines, "Telegram answers").starts_with("✓ "), "the other checks still run");
     assert_eq!(std::fs::read(&path).unwrap(), bytes, "the file is as it was");

@@ -12,7 +12,7 @@ use super::{Finding, say};
 use crate::{
     config::Settings,
     domain::Lang,
-    store::{SchemaState, Store},
+    store::{SchemaError, SchemaState, Store},
 };
 
 /// Adds what it finds to `findings`; returns the database if the rest of the checks can read
@@ -40,7 +40,7 @@ pub(super) async fn examine(settings: &Settings, findings: &mut Vec<Finding>) ->
         return None;
     };
     let size = human_size(metadata.len() + wal_size(&path));
-    let store = match Store::open_to_inspect(&settings.database_url).await {
+    let store = match Store::open_read_only(&settings.database_url).await {
         Ok(store) => store,
         Err(error) => {
             findings.push(Finding::problem(
@@ -86,55 +86,58 @@ pub(super) async fn examine(settings: &Settings, findings: &mut Vec<Finding>) ->
 }
 
 fn schema_finding(lang: Lang, schema: &SchemaState) -> Finding {
-    let list = |versions: &[i64]| versions.iter().map(|v| format!("{v:04}")).collect::<Vec<_>>().join(", ");
     let version = schema.version.map_or_else(|| "—".to_owned(), |version| format!("{version:04}"));
-    if !schema.failed.is_empty() {
-        let failed = list(&schema.failed);
-        return Finding::problem(
-            say(
-                lang,
-                format!("Bản cập nhật lược đồ {failed} đã dừng giữa chừng"),
-                format!("Schema migration {failed} stopped halfway"),
-            ),
-            say(lang, "dừng Loa và khôi phục bản sao lưu gần nhất", "stop Loa and restore the latest backup"),
-        );
-    }
-    if !schema.unknown.is_empty() {
-        return Finding::problem(
+    match &schema.pending {
+        Ok(pending) if pending.is_empty() => Finding::ok(say(
+            lang,
+            format!("Lược đồ ở phiên bản {version}, đúng với bản Loa này"),
+            format!("The schema is at version {version}, as this Loa expects"),
+        )),
+        Ok(pending) => {
+            let list = pending.iter().map(|version| format!("{version:04}")).collect::<Vec<_>>().join(", ");
+            Finding::problem(
+                say(
+                    lang,
+                    format!(
+                        "Lược đồ ở phiên bản {version}; còn {} bản cập nhật chưa áp dụng: {list}",
+                        pending.len()
+                    ),
+                    format!(
+                        "The schema is at version {version}; {} migration(s) not applied: {list}",
+                        pending.len()
+                    ),
+                ),
+                say(
+                    lang,
+                    "dừng Loa đang chạy, rồi chạy `loa migrate` (hoặc khởi động bản này bằng `loa run`): nó sao \
+                     lưu cơ sở dữ liệu rồi áp dụng chúng",
+                    "stop the Loa that is running, then run `loa migrate` (or start this one with `loa run`), \
+                     which copies the database and applies them",
+                ),
+            )
+        }
+        Err(SchemaError::Newer { .. }) => Finding::problem(
             say(
                 lang,
                 format!("Lược đồ ở phiên bản {version}, mới hơn bản Loa này"),
                 format!("The schema is at version {version}, newer than this Loa"),
             ),
-            say(lang, "dùng bản Loa mới hơn đã cập nhật nó", "use the newer Loa that migrated it"),
-        );
-    }
-    if !schema.pending.is_empty() {
-        let pending = list(&schema.pending);
-        return Finding::problem(
+            say(lang, "dùng bản Loa mới hơn đã cập nhật nó", "run the newer Loa that migrated it"),
+        ),
+        Err(SchemaError::Changed(changed)) => Finding::problem(
             say(
                 lang,
-                format!(
-                    "Lược đồ ở phiên bản {version}; còn {} bản cập nhật chưa áp dụng: {pending}",
-                    schema.pending.len()
-                ),
-                format!(
-                    "The schema is at version {version}; {} migration(s) not applied: {pending}",
-                    schema.pending.len()
-                ),
+                format!("Bản cập nhật {changed:04} trong cơ sở dữ liệu khác với của bản Loa này"),
+                format!("Migration {changed:04} in the database differs from this Loa's"),
             ),
             say(
                 lang,
-                "dừng Loa đang chạy, rồi khởi động bản này bằng `loa run`: nó áp dụng chúng",
-                "stop the Loa that is running, then start this one with `loa run`, which applies them",
+                "dùng bản Loa đã cập nhật cơ sở dữ liệu này (bản này được dựng từ mã nguồn khác)",
+                "run the Loa that migrated the database (this one was built from other sources)",
             ),
-        );
+        ),
+        Err(other) => unreadable(lang, &other.to_string()),
     }
-    Finding::ok(say(
-        lang,
-        format!("Lược đồ ở phiên bản {version}, đúng với bản Loa này"),
-        format!("The schema is at version {version}, as this Loa expects"),
-    ))
 }
 
 fn unreadable(lang: Lang, problem: &str) -> Finding {
@@ -162,19 +165,20 @@ fn human_size(bytes: u64) -> String {
 mod tests {
     use super::*;
 
-    fn schema(pending: Vec<i64>, unknown: Vec<i64>, failed: Vec<i64>) -> SchemaState {
-        SchemaState { version: Some(13), pending, unknown, failed }
+    fn schema(pending: Result<Vec<i64>, SchemaError>) -> SchemaState {
+        SchemaState { version: Some(13), pending }
     }
 
     #[test]
-    fn a_schema_behind_ahead_or_broken_is_a_problem() {
-        assert!(schema_finding(Lang::En, &schema(vec![], vec![], vec![])).is_ok());
-        let behind = schema_finding(Lang::En, &schema(vec![14, 15], vec![], vec![]));
+    fn a_schema_behind_ahead_or_changed_is_a_problem() {
+        assert!(schema_finding(Lang::En, &schema(Ok(vec![]))).is_ok());
+        let behind = schema_finding(Lang::En, &schema(Ok(vec![14, 15])));
         assert_eq!(behind.text, "The schema is at version 0013; 2 migration(s) not applied: 0014, 0015");
-        assert!(behind.fix.unwrap().contains("loa run"));
-        let ahead = schema_finding(Lang::Vi, &schema(vec![], vec![16], vec![]));
+        assert!(behind.fix.unwrap().contains("loa migrate"));
+        let ahead = schema_finding(Lang::Vi, &schema(Err(SchemaError::Newer { database: 13, known: 12 })));
         assert!(ahead.text.contains("mới hơn"), "{}", ahead.text);
-        assert!(!schema_finding(Lang::En, &schema(vec![], vec![], vec![14])).is_ok());
+        let changed = schema_finding(Lang::En, &schema(Err(SchemaError::Changed(12))));
+        assert!(changed.text.contains("0012") && !changed.is_ok(), "{}", changed.text);
     }
 
     #[test]

@@ -113,7 +113,7 @@ pub use broadcasts::{
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use copies::{BackupError, CopySummary, PARTIAL, inspect, keep_last};
 pub use desk::{Block, DeskCard, PendingReply, PersonalCopy, ReplyRecord, StatusChange};
-pub use diagnosis::{GroupChat, SchemaState};
+pub use diagnosis::GroupChat;
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
 pub use invites::Redemption;
@@ -121,7 +121,7 @@ pub use officials::{Appointment, Official, Removal};
 pub use ops::Figures;
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
-pub use schema::{MIGRATOR, Migrated, SchemaError, newest_known};
+pub use schema::{MIGRATOR, Migrated, SchemaError, SchemaState, newest_known};
 pub use ticket_drafts::TicketDraft;
 pub use tickets::{Contact, Ticket, TicketLine};
 
