@@ -4,10 +4,10 @@
 
 mod support;
 
-use std::time::Duration;
+use std::{sync::Arc, time::Duration};
 
 use chrono::Duration as Span;
-use loa::{clock::Clock, domain::Alert};
+use loa::{backups::ScheduledBackups, clock::Clock, config::BackupSchedule, domain::Alert};
 use sqlx::{Connection, SqliteConnection};
 use support::{
     fake_telegram::Reply,
@@ -215,5 +215,28 @@ async fn when_the_database_cannot_be_written_the_alert_still_goes_out_and_resolv
             && alert_row(&app, "scheduler").await == (false, 1, 1, false)
     })
     .await;
+    app.stop().await;
+}
+
+#[tokio::test]
+async fn a_scheduled_backup_that_fails_is_told_and_resolved_by_the_next_one_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let backups = dir.path().join("backups");
+    std::fs::write(&backups, "a file where the directory should be").unwrap();
+    let options =
+        Options { backup_dir: Some(backups.clone()), backup_every: "24h".into(), ..Options::default() };
+    let app = TestApp::spawn_with(options).await;
+    // The backup due at start-up fails.
+    let alerts = wait_told(&app, ADMIN_ID, "🚨", 1).await;
+    assert!(alerts[0].starts_with("🚨 Loa: sao lưu theo lịch không thành công"), "{alerts:?}");
+    assert!(alerts[0].contains(&backups.display().to_string()), "says why: {alerts:?}");
+
+    // The operator makes room for it; the next backup the cron runs is written.
+    std::fs::remove_file(&backups).unwrap();
+    let schedule = BackupSchedule { dir: backups.clone(), every: Span::hours(24), keep: 7 };
+    ScheduledBackups::new(app.store.clone(), Arc::new(app.clock.clone()), schedule).run_and_tell().await;
+    let resolved = wait_told(&app, ADMIN_ID, "✅ Loa", 1).await;
+    assert_eq!(resolved, ["✅ Loa: sao lưu theo lịch đã thành công trở lại."]);
+    assert_eq!(told(&app, ADMIN_ID, "🚨").len(), 1);
     app.stop().await;
 }

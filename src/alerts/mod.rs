@@ -5,8 +5,8 @@
 //!   here, from their health: `loops`);
 //! - more than a fifth of a broadcast's deliveries failed, or Telegram refused the bot a send
 //!   or a pin in a group (found by the store as it records outcomes);
-//! - a scheduled backup failed: `Store::raise_alert(&Alert::Backup { .. }, now)` is the hook,
-//!   and `Store::resolve_alert(AlertKind::Backup)` once one succeeds.
+//! - a scheduled backup failed (`backups` raises it, and resolves it once one is written,
+//!   through `Store::raise_alert` and `Store::resolve_alert`: the hook for any new trouble).
 //!
 //! At most one message of a kind an hour, and a short "resolved" when the trouble is over.
 //!
