@@ -8,6 +8,7 @@ use teloxide::{
 use tokio_util::{sync::CancellationToken, task::AbortOnDropHandle};
 
 use crate::{
+    alerts,
     backups::ScheduledBackups,
     bot::{self, Context, ReplyQueue},
     clock::Clock,
@@ -105,11 +106,16 @@ pub async fn run(
         tracing::warn!(%error, "could not send the desk what it is owed");
     }
     let desk_watch = AbortOnDropHandle::new(tokio::spawn(bot::watch_desk(context.clone(), shutdown.clone())));
+    let alert_watch =
+        AbortOnDropHandle::new(tokio::spawn(alerts::watch(context.clone(), health, shutdown.clone())));
     let dispatched = dispatch(bot, context, &shutdown, serving.webhook).await;
     // The dispatcher also stops on its own (a fatal polling error): the rest must stop too.
     shutdown.cancel();
     if desk_watch.await.is_err() {
         tracing::error!("the desk's watch stopped unexpectedly");
+    }
+    if alert_watch.await.is_err() {
+        tracing::error!("the alerts' watch stopped unexpectedly");
     }
     let stopped = background.stop().await;
     database.close().await;

@@ -12,7 +12,8 @@ use tokio_cron_scheduler::{Job, JobToRunAsync};
 use crate::{
     clock::Clock,
     config::BackupSchedule,
-    error::{Error, Result},
+    domain::{Alert, AlertKind},
+    error::Result,
     store::{BackupError, CopySummary, PARTIAL, Store, keep_last},
 };
 
@@ -60,6 +61,23 @@ impl ScheduledBackups {
         Ok(Some(copy))
     }
 
+    /// `run_if_due` as the cron runs it: a failure is logged and the admins are told (the
+    /// backup alert); a backup written again tells them it is resolved.
+    pub async fn run_and_tell(&self) {
+        let told = match self.run_if_due().await {
+            Ok(None) => return,
+            Ok(Some(_)) => self.store.resolve_alert(AlertKind::Backup).await,
+            Err(error) => {
+                tracing::error!(dir = %self.schedule.dir.display(), %error, "scheduled backup failed");
+                let alert = Alert::Backup { error: error.to_string() };
+                self.store.raise_alert(&alert, self.clock.now()).await.map(drop)
+            }
+        };
+        if let Err(error) = told {
+            tracing::warn!(%error, "could not record the backup alert");
+        }
+    }
+
     /// The cron jobs: one at start-up (a backup that fell due while Loa was down is made at
     /// once), then one every minute.
     pub fn jobs(self: &Arc<Self>) -> Result<[Job; 2]> {
@@ -72,18 +90,9 @@ impl ScheduledBackups {
         let backups = self.clone();
         Box::new(move |_, _| {
             let backups = backups.clone();
-            Box::pin(async move {
-                if let Err(error) = backups.run_if_due().await {
-                    backup_failed(&backups.schedule.dir, &error);
-                }
-            })
+            Box::pin(async move { backups.run_and_tell().await })
         })
     }
-}
-
-/// Where every failed scheduled backup ends up.
-fn backup_failed(dir: &Path, error: &Error) {
-    tracing::error!(dir = %dir.display(), %error, "scheduled backup failed");
 }
 
 /// When the newest scheduled backup in `dir` was made.

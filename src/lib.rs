@@ -13,9 +13,11 @@
 //!    sends what is owed, paced under Telegram's limits, and records each outcome. The
 //!    [`scheduler`] turns reminders' due fires into broadcasts the same way.
 //!
+//! - [`alerts`]: tells the admins in Telegram when something needs a person, and when it is over.
 //! - [`backups`]: scheduled backups, a job of the scheduler's cron.
 //! - [`chart`]: `/stats`'s weekly chart, drawn as a PNG with an embedded font.
 //! - [`config`]: settings from the environment, validated, the token redacted.
+//! - [`doctor`]: `loa doctor`, what is wrong with this Loa, for whoever set it up.
 //! - [`error`]: the one error type for failures that are not the user's fault.
 //! - [`http`]: the webhook (instead of long polling), and `/healthz`, `/readyz`, `/metrics`.
 //! - [`metrics`]: what Loa counts about itself, one registry per running app.
@@ -24,6 +26,7 @@
 //! - [`ops`]: the operator's subcommands besides `loa run`: `import`, `migrate`, `backup`.
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
+pub mod alerts;
 pub mod app;
 pub mod backups;
 pub mod bot;
@@ -31,6 +34,7 @@ pub mod chart;
 pub mod clock;
 pub mod config;
 pub mod delivery;
+pub mod doctor;
 pub mod domain;
 pub mod error;
 pub mod http;

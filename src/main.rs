@@ -43,6 +43,10 @@ enum Command {
         /// The plan file.
         plan: PathBuf,
     },
+    /// Says what is wrong with this Loa, in LOA_LANG: settings, database, Telegram, the bot's
+    /// rights in each group, the clock, the next reminders. Sends nothing, changes nothing;
+    /// exit status 0 when all is well, 1 otherwise.
+    Doctor,
 }
 
 /// Exit status for a setting that is missing or invalid.
@@ -92,7 +96,7 @@ async fn run_command() -> ExitCode {
     };
     let command = cli.command.unwrap_or(Command::Run);
     // Only talking to Telegram needs the token; offline subcommands run without one.
-    if let (Command::Run, Err(error)) = (&command, settings.token()) {
+    if let (Command::Run | Command::Doctor, Err(error)) = (&command, settings.token()) {
         eprintln!("loa: {error}");
         return ExitCode::from(EXIT_BAD_SETTING);
     }
@@ -103,6 +107,7 @@ async fn run_command() -> ExitCode {
         Command::Migrate => loa::ops::migrate(&settings).await,
         Command::Import { plan } => loa::ops::import(&plan, &settings).await,
         Command::Backup { file } => loa::ops::backup(&file, &settings).await,
+        Command::Doctor => loa::doctor::run(&settings).await,
     }
 }
 

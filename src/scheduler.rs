@@ -146,9 +146,9 @@ impl Scheduler {
     /// Catches up at start-up, then fires each reminder at its moment until `shutdown`; also
     /// purges expired drafts every minute, and every hour folds old deliveries and erases old
     /// tickets' personal data. Supervised: a failed tick is retried with backoff,
-    /// and after five minutes of failures the error is returned.
+    /// and after `GIVE_UP_AFTER` of failures the error is returned.
     pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
-        let mut supervisor = Supervisor::new("scheduler", health);
+        let mut supervisor = Supervisor::new("scheduler", health, self.clock.clone());
         let Some(caught_up) = supervisor.retry(&shutdown, || self.tick()).await? else { return Ok(()) };
         tracing::info!(broadcasts = caught_up.broadcasts, missed = caught_up.missed, "scheduler ready");
         let safety_tick = Arc::new(Notify::new());

@@ -192,6 +192,28 @@ async fn get_chat_member_answers_every_status_a_test_sets() {
 }
 
 #[tokio::test]
+async fn a_members_rights_and_the_date_header_are_settable() {
+    let fake = FakeTelegram::start().await;
+    let bot = fake.bot();
+    fake.set_member_status(SUPERGROUP, BOT_ID, "administrator");
+    fake.set_member_right(SUPERGROUP, BOT_ID, "can_pin_messages", false);
+    fake.set_member_right(SUPERGROUP, BOT_ID, "can_post_messages", true);
+    let member = bot.get_chat_member(ChatId(SUPERGROUP), UserId(BOT_ID as u64)).await.unwrap();
+    let teloxide::types::ChatMemberKind::Administrator(rights) = member.kind else { panic!("{member:?}") };
+    assert!(!rights.can_pin_messages && rights.can_post_messages && rights.can_manage_chat);
+
+    fake.set_clock_skew(chrono::Duration::minutes(-3));
+    // Any request is answered with a Date, a method of the Bot API or not.
+    let client = teloxide::net::default_reqwest_settings().build().unwrap();
+    let answer = client.get(fake.url()).send().await.unwrap();
+    assert_eq!(answer.status().as_u16(), 404);
+    let date = answer.headers().get("date").expect("a Date header").to_str().unwrap();
+    let date = chrono::DateTime::parse_from_rfc2822(date).expect("an HTTP date");
+    let skew = date.signed_duration_since(chrono::Utc::now()).num_seconds();
+    assert!((-182..=-178).contains(&skew), "{date}: {skew} s");
+}
+
+#[tokio::test]
 async fn scripted_errors_map_to_teloxide_errors_and_send_nothing() {
     let fake = FakeTelegram::start().await;
     let bot = fake.bot();

@@ -111,10 +111,10 @@ struct Held {
 
 impl Worker {
     /// Runs until `shutdown`, supervised: a failed step is retried with backoff, and after
-    /// five minutes of failures the error is returned. Either way, requests already sent are
+    /// `GIVE_UP_AFTER` of failures the error is returned. Either way, requests already sent are
     /// awaited and recorded before it returns, and claimed jobs go back to the outbox.
     pub async fn run(self, shutdown: CancellationToken, health: LoopHealth) -> Result<()> {
-        let mut supervisor = Supervisor::new("delivery worker", health);
+        let mut supervisor = Supervisor::new("delivery worker", health, self.clock.clone());
         let resumed = supervisor.retry(&shutdown, || self.store.resume_in_flight(self.clock.now())).await?;
         if let Some(resumed @ 1..) = resumed {
             tracing::warn!(resumed, "resuming work that was in flight when Loa last stopped");

@@ -1,6 +1,7 @@
 //! Pure types and parsers: no I/O, so every rule here is unit-tested directly.
 
 mod ack;
+mod alert;
 mod announcement;
 mod area;
 mod compose;
@@ -20,6 +21,9 @@ mod weeks;
 pub use ack::{
     AckError, AckRequest, ack_button_data, ack_label, ack_overdue_text, ack_reminder_text, album_ack_prompt,
     parse_ack_button,
+};
+pub use alert::{
+    ALERT_AT_MOST_EVERY, Alert, AlertKind, LostRight, Right, refuses_rights, rights_back, too_many_failed,
 };
 pub use announcement::{PostError, PostRequest, Window};
 pub use area::{AreaArg, AreaCode, AreaError};

@@ -84,11 +84,13 @@ fn until_probe(quiet_for: Option<Duration>) -> Duration {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::supervisor::Supervisor;
+    use std::sync::Arc;
+
+    use crate::{clock::SystemClock, supervisor::Supervisor};
 
     fn running() -> (LoopHealth, Supervisor) {
         let health = LoopHealth::default();
-        let supervisor = Supervisor::new("test", health.clone());
+        let supervisor = Supervisor::new("test", health.clone(), Arc::new(SystemClock));
         (health, supervisor)
     }
 
@@ -108,7 +110,7 @@ mod tests {
     #[tokio::test]
     async fn each_problem_is_named_on_one_line() {
         let (worker, scheduler) = (LoopHealth::default(), LoopHealth::default());
-        let mut failing = Supervisor::new("delivery worker", worker.clone());
+        let mut failing = Supervisor::new("delivery worker", worker.clone(), Arc::new(SystemClock));
         failing.failed(crate::error::Error::Panicked("x"), &cancelled()).await.unwrap();
         let findings = Findings {
             stopping: true,

@@ -25,6 +25,16 @@ impl ChatKind {
             ChatKind::Channel => "channel",
         }
     }
+
+    /// As stored; a kind this program never wrote reads as a group.
+    pub(super) fn parse(kind: &str) -> ChatKind {
+        match kind {
+            "private" => ChatKind::Private,
+            "supergroup" => ChatKind::Supergroup,
+            "channel" => ChatKind::Channel,
+            _ => ChatKind::Group,
+        }
+    }
 }
 
 /// The facts about a chat that each update carries.

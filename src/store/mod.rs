@@ -74,11 +74,13 @@ macro_rules! delivery_job {
 }
 
 mod acks;
+mod alerts;
 mod audit;
 mod broadcasts;
 mod chats;
 mod copies;
 mod desk;
+mod diagnosis;
 mod drafts;
 mod flows;
 mod inbox;
@@ -104,12 +106,14 @@ use sqlx::sqlite::{
 };
 
 pub use acks::{AckPolicy, AckTap};
+pub use alerts::{AlertMessage, OwedAlert};
 pub use broadcasts::{
     AckCounts, Amended, BroadcastReport, BroadcastSummary, ChatAnnouncement, ChatFailure, FoldedCounts,
 };
 pub use chats::{ChatInfo, ChatKind, ChatSettings};
 pub use copies::{BackupError, CopySummary, PARTIAL, inspect, keep_last};
 pub use desk::{Block, DeskCard, PendingReply, PersonalCopy, ReplyRecord, StatusChange};
+pub use diagnosis::GroupChat;
 pub use drafts::{Confirmation, Draft};
 pub use flows::Flow;
 pub use invites::Redemption;
@@ -117,7 +121,7 @@ pub use officials::{Appointment, Official, Removal};
 pub use ops::Figures;
 pub use outbox::{Action, Job, Outcome};
 pub use reminders::{FirePlan, Fired, LastFire, NewReminder, Reminder, ReminderStatus};
-pub use schema::{MIGRATOR, Migrated, SchemaError, newest_known};
+pub use schema::{MIGRATOR, Migrated, SchemaError, SchemaState, newest_known};
 pub use ticket_drafts::TicketDraft;
 pub use tickets::{Contact, Ticket, TicketLine};
 

@@ -8,6 +8,7 @@ use sqlx::SqliteConnection;
 use super::{
     Store,
     acks::{self, AckPolicy},
+    alerts,
     chats::move_chat,
     content_from_columns, millis, parse_ack, reach,
 };
@@ -259,6 +260,7 @@ impl Store {
         if !sent.is_empty() {
             record_sent(&mut tx, &sent, now, ack_policy).await?;
         }
+        alerts::after_record(&mut tx, results, now).await?;
         tx.commit().await?;
         Ok(())
     }

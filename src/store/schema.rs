@@ -86,6 +86,16 @@ pub struct Migrated {
     pub backup: Option<PathBuf>,
 }
 
+/// A database's schema against this binary's migrations, as `loa doctor` reports it.
+#[derive(Debug)]
+pub struct SchemaState {
+    /// The newest migration applied; `None` for a database without tables.
+    pub version: Option<i64>,
+    /// The migrations it lacks, oldest first; or why this binary cannot use it as it is
+    /// (`SchemaError::Newer`, `SchemaError::Changed`).
+    pub pending: Result<Vec<i64>, SchemaError>,
+}
+
 /// The newest migration this binary carries.
 pub fn newest_known() -> i64 {
     MIGRATOR.iter().map(|migration| migration.version).max().unwrap_or_default()
@@ -133,6 +143,14 @@ impl Store {
             return Err(SchemaError::Pending { database, expected: newest_known() }.into());
         }
         Ok(store)
+    }
+
+    /// Where the schema stands against this binary's migrations. Only reads.
+    pub async fn schema_state(&self) -> Result<SchemaState> {
+        let applied = applied(&mut *self.pool.acquire().await?).await?;
+        let pending =
+            pending(&applied).map(|pending| pending.iter().map(|migration| migration.version).collect());
+        Ok(SchemaState { version: applied.last().map(|migration| migration.version), pending })
     }
 
     /// Opens an existing database read-only, whatever its schema: enough to copy it. Its

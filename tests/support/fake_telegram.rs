@@ -193,6 +193,10 @@ struct State {
     chats: HashMap<i64, Value>,
     /// (chat_id, user_id) -> status; absent means "member".
     members: HashMap<(i64, i64), String>,
+    /// (chat_id, user_id) -> rights that override the status's usual ones in `getChatMember`.
+    member_rights: HashMap<(i64, i64), serde_json::Map<String, Value>>,
+    /// How far the `Date` header of every answer is from this machine's clock.
+    clock_skew: chrono::Duration,
     /// What `getChatMemberCount` answers per chat; 2 (the bot and one person) if unset.
     member_counts: HashMap<i64, u32>,
     scripts: HashMap<(String, i64), VecDeque<Reply>>,
@@ -265,6 +269,22 @@ impl FakeTelegram {
     pub fn set_member_status(&self, chat_id: i64, user_id: i64, status: &str) {
         assert!(MEMBER_STATUSES.contains(&status), "unknown chat member status {status:?}");
         self.state().members.insert((chat_id, user_id), status.to_owned());
+    }
+
+    /// Overrides one right (`can_pin_messages`, `can_post_messages`, `can_send_messages`, …)
+    /// in what `getChatMember` answers for this user, whatever its status.
+    pub fn set_member_right(&self, chat_id: i64, user_id: i64, right: &str, allowed: bool) {
+        self.state()
+            .member_rights
+            .entry((chat_id, user_id))
+            .or_default()
+            .insert(right.to_owned(), json!(allowed));
+    }
+
+    /// Puts the `Date` header of every answer this far from this machine's clock, as a server
+    /// whose clock (or ours) is off would.
+    pub fn set_clock_skew(&self, skew: chrono::Duration) {
+        self.state().clock_skew = skew;
     }
 
     /// What `getChatMemberCount` answers for `chat_id`, the bot included.

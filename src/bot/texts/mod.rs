@@ -2,6 +2,7 @@
 //! change to one is seen next to the other.
 
 mod acks;
+mod alerts;
 mod broadcasts;
 mod compose;
 mod content;
@@ -18,6 +19,7 @@ use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
 pub use acks::*;
+pub use alerts::*;
 pub use broadcasts::*;
 pub use compose::*;
 pub use content::*;

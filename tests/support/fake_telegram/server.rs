@@ -5,7 +5,8 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::extract::{Path, Request, State as AxumState};
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::map_response_with_state;
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use serde_json::{Value, json};
@@ -15,8 +16,13 @@ use super::super::updates::{bot_user, chat, chat_member, user};
 use super::{BOT_ID, Call, Reply, SentKind, Shared, State, form};
 
 pub(super) async fn serve(listener: TcpListener, shared: Arc<Shared>) {
-    // teloxide calls POST {api_url}/bot{TOKEN}/{method}.
-    let app = Router::new().route("/{token}/{method}", post(handle)).with_state(shared);
+    // teloxide calls POST {api_url}/bot{TOKEN}/{method}; anything else is answered 404, as
+    // Telegram does, with a `Date` like every answer.
+    let app = Router::new()
+        .route("/{token}/{method}", post(handle))
+        .fallback(|| async { Answer::error(404, "Not Found") })
+        .layer(map_response_with_state(shared.clone(), dated))
+        .with_state(shared);
     axum::serve(listener, app).await.expect("fake Telegram server failed");
 }
 
@@ -50,6 +56,15 @@ async fn handle(
     let (answer, delay) = shared.lock().answer_later(&method, &body, scripted);
     tokio::time::sleep(delay).await;
     answer.into_response()
+}
+
+/// Sets the `Date` header from this machine's clock moved by the skew a test set; hyper's own
+/// would be the true time.
+async fn dated(AxumState(shared): AxumState<Arc<Shared>>, mut response: Response) -> Response {
+    let date = chrono::Utc::now() + shared.lock().clock_skew;
+    let value = date.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+    response.headers_mut().insert(header::DATE, HeaderValue::from_str(&value).expect("an HTTP date"));
+    response
 }
 
 /// `getUpdates`: confirm everything below `offset`, then answer with what is
@@ -208,7 +223,11 @@ impl State {
             return Answer::error(400, "Bad Request: user not found");
         };
         let status = self.members.get(&(chat_id, user_id)).map_or("member", String::as_str);
-        Answer::Ok(chat_member(member_user(user_id), status))
+        let mut member = chat_member(member_user(user_id), status);
+        for (right, allowed) in self.member_rights.get(&(chat_id, user_id)).into_iter().flatten() {
+            member[right] = allowed.clone();
+        }
+        Answer::Ok(member)
     }
 
     fn get_chat_administrators(&self, body: &Value) -> Answer {
