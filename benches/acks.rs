@@ -20,7 +20,7 @@
 //! - **Count edits**: editMessageReplyMarkup calls; at most once per 10 s per message, so
 //!   10 taps in 10 s cost a group 1 or 2 edits, not 10.
 //! - **Times**: from the first tap to the last recorded, and to the last count shown (the
-//!   edits are paced at 30/s with everything else, so ~1,000–2,000 edits take 35–70 s).
+//!   edits get two thirds of the overall 30/s, so ~1,000–2,000 edits take 50–100 s).
 //! - **Peak RSS**: the larger of loa's VmHWM and its VmRSS sampled every 50 ms, whole run.
 
 #[path = "../tests/support/mod.rs"]

@@ -66,8 +66,8 @@ fn main() -> ExitCode {
 /// glibc gives each thread that contends for the heap an arena of its own, up to eight per
 /// core, and memory freed in one arena is not reused by the others. Loa's threads (the
 /// runtime's workers, one per SQLite connection, the blocking pool) would hold 7 arenas, much
-/// of them free but resident: two arenas keep a 10,000-group broadcast's peak RSS 2 MB
-/// lower (27.1 → 25.0 MB, `cargo bench --bench broadcast -- b`) at no measurable cost.
+/// of them free but resident: two arenas keep a 10,000-group broadcast's peak RSS about 3 MB
+/// lower (27.6–28.7 → 25.2–25.5 MB, `cargo bench --bench broadcast -- b`) at the same speed.
 /// Called before any thread starts; `MALLOC_ARENA_MAX` in the environment still overrides it.
 fn limit_malloc_arenas() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
