@@ -54,8 +54,12 @@ async fn request(
             let ids = announce::send(bot, chat, rendered, media, button.as_ref()).await?;
             let first = ids[0];
             // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
-            let pinned = (*pin && job.is_group)
-                .then_some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok());
+            // Asked only when wanted: `then_some(… .await)` would make the call whatever `pin` says.
+            let pinned = if *pin && job.is_group {
+                Some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok())
+            } else {
+                None
+            };
             let more = ids[1..].iter().map(|id| id.0).collect();
             Ok(Outcome::Sent { message_id: first.0, more, pinned })
         }
