@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::fake_telegram::{BOT_ID, BOT_USERNAME, SentKind, SentMessage};
+use super::bot_api::{BOT_ID, BOT_USERNAME, SentKind, SentMessage};
 
 /// Telegram's stand-in `from` for messages by anonymous group admins.
 pub const ANONYMOUS_ADMIN_ID: i64 = 1087968824;
