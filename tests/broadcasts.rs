@@ -132,6 +132,7 @@ async fn a_ward_wide_post_reaches_every_active_subscriber_including_private_chat
     wait_delivered(&app, &[AREA5_A, AREA5_B, AREA7, RESIDENT]).await;
     assert!(announcements(&app, AREA5_HEALTH_ONLY).is_empty());
     assert!(announcements(&app, -505).is_empty(), "an inactive chat is skipped");
+    assert!(app.telegram.calls_to("pinChatMessage").is_empty(), "not asked to pin, nothing is pinned");
     app.stop().await;
 }
 

@@ -29,9 +29,13 @@ pub async fn perform(
         Action::Send { pin } => match announce::send(bot, chat, &rendered, media, button.as_ref()).await {
             Ok(ids) => {
                 let first = ids[0];
-                // A pin is a courtesy: its failure (no rights, private chat) never fails the delivery.
-                let pinned = (*pin && job.is_group)
-                    .then_some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok());
+                // A pin is a courtesy: its failure (no rights) never fails the delivery. Asked only
+                // when wanted (`then_some` would make the call whatever `pin` says).
+                let pinned = if *pin && job.is_group {
+                    Some(bot.pin_chat_message(chat, first).disable_notification(true).await.is_ok())
+                } else {
+                    None
+                };
                 let more = ids[1..].iter().map(|id| id.0).collect();
                 return Outcome::Sent { message_id: first.0, more, pinned };
             }
