@@ -18,7 +18,7 @@
 //! - [`error`]: the one error type for failures that are not the user's fault.
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
 //! - [`import`]: `loa import`, a ward's reminders from a plan file.
-//! - [`playground`]: a Telegram Bot API server built in, for the tests.
+//! - [`playground`]: a Telegram Bot API server built in, for the tests and `loa demo`.
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
 pub mod app;

@@ -41,6 +41,9 @@ enum Command {
         /// The plan file.
         plan: PathBuf,
     },
+    /// Try Loa without Telegram: the real bot against a built-in Bot API, with a seeded ward, played
+    /// in the browser at http://127.0.0.1:8080. Needs no token; ignores `.env` and the settings.
+    Demo(loa::playground::demo::DemoArgs),
 }
 
 /// Exit status for a setting that is missing or invalid.
@@ -55,6 +58,12 @@ async fn main() -> ExitCode {
         return ExitCode::from(EXIT_BAD_SETTING);
     }
     let cli = Cli::parse();
+    if let Some(Command::Demo(demo)) = &cli.command {
+        init_tracing();
+        let shutdown = CancellationToken::new();
+        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        return loa::playground::demo::run(demo.clone(), shutdown).await;
+    }
     let settings = match cli.settings.validate() {
         Ok(settings) => settings,
         Err(error) => {
@@ -83,6 +92,7 @@ async fn main() -> ExitCode {
             }
         }
         Command::Import { plan } => import(&plan, &settings).await,
+        Command::Demo(_) => unreachable!("the demo runs before the settings are read"),
     }
 }
 
