@@ -15,7 +15,7 @@ mod seed;
 mod settings;
 mod transcript;
 mod view;
-pub mod ward;
+mod ward;
 mod web;
 
 use std::{

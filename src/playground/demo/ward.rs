@@ -14,7 +14,7 @@ pub struct Person {
 }
 
 /// A group chat of the ward.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy)]
 pub struct Group {
     pub id: i64,
     pub title: &'static str,
