@@ -34,6 +34,8 @@ RUN mkdir -p src benches/reminders \
 COPY src src
 COPY migrations migrations
 COPY assets assets
+# `loa demo` embeds the example plan it seeds the ward with.
+COPY examples examples
 # The commit `loa --version` names, when the build context has no .git (see .dockerignore):
 # `docker build --build-arg LOA_COMMIT=$(git rev-parse --short HEAD) .`
 ARG LOA_COMMIT=

@@ -106,7 +106,40 @@ pub async fn import(
 /// Reads a plan and checks every entry against `rules` as of `now`, without touching the
 /// database. Every problem is collected, so that one run shows them all.
 pub fn check_plan(text: &str, rules: &Rules, now: DateTime<Utc>) -> Result<CheckedPlan, ImportError> {
-    let plan: Plan = toml::from_str(text)?;
+    check_entries(toml::from_str(text)?, rules, now)
+}
+
+/// [`check_plan`] with every campaign window moved by the same number of days, so that the
+/// earliest `from` is today in the ward's zone and the gaps between campaigns stay as planned:
+/// `loa demo`'s ward runs its summer campaigns whatever the season. A plan without a `from` is
+/// checked as it is.
+pub fn check_plan_from_today(
+    text: &str,
+    rules: &Rules,
+    now: DateTime<Utc>,
+) -> Result<CheckedPlan, ImportError> {
+    let mut plan: Plan = toml::from_str(text)?;
+    plan.move_windows_to(now.with_timezone(&rules.timezone).date_naive());
+    check_entries(plan, rules, now)
+}
+
+impl Plan {
+    /// Dates that do not parse are left for the check to report.
+    fn move_windows_to(&mut self, today: NaiveDate) {
+        let earliest =
+            self.reminders.iter().filter_map(|entry| parse_date(entry.from.as_deref()?).ok()).min();
+        let Some(shift) = earliest.map(|earliest| today - earliest) else { return };
+        for entry in &mut self.reminders {
+            for date in [&mut entry.from, &mut entry.to].into_iter().flatten() {
+                if let Ok(planned) = parse_date(date) {
+                    *date = (planned + shift).to_string();
+                }
+            }
+        }
+    }
+}
+
+fn check_entries(plan: Plan, rules: &Rules, now: DateTime<Utc>) -> Result<CheckedPlan, ImportError> {
     let mut problems = Vec::new();
     let mut keys = HashSet::new();
     let mut checked = CheckedPlan { entries: Vec::new(), skipped: Vec::new() };

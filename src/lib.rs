@@ -24,6 +24,7 @@
 //! - [`clock`]: the time source, passed in so that tests move time by hand.
 //! - [`import`]: `loa import`, a ward's reminders from a plan file.
 //! - [`ops`]: the operator's subcommands besides `loa run`: `import`, `migrate`, `backup`.
+//! - [`playground`]: a Telegram Bot API server built in, for the tests and `loa demo`.
 //! - [`supervisor`]: keeps the worker and the scheduler going through failures, with backoff.
 
 pub mod alerts;
@@ -41,6 +42,7 @@ pub mod http;
 pub mod import;
 pub mod metrics;
 pub mod ops;
+pub mod playground;
 pub mod scheduler;
 pub mod store;
 pub mod supervisor;

@@ -47,6 +47,9 @@ enum Command {
     /// rights in each group, the clock, the next reminders. Sends nothing, changes nothing;
     /// exit status 0 when all is well, 1 otherwise.
     Doctor,
+    /// Try Loa without Telegram: the real bot against a built-in Bot API, with a seeded ward, played
+    /// in the browser at http://127.0.0.1:8080. Needs no token; ignores `.env` and the settings.
+    Demo(loa::playground::demo::DemoArgs),
 }
 
 /// Exit status for a setting that is missing or invalid.
@@ -87,6 +90,12 @@ async fn run_command() -> ExitCode {
         return ExitCode::from(EXIT_BAD_SETTING);
     }
     let cli = Cli::parse();
+    if let Some(Command::Demo(demo)) = &cli.command {
+        init_tracing(LogFormat::Text);
+        let shutdown = CancellationToken::new();
+        tokio::spawn(cancel_on_signal(shutdown.clone()));
+        return loa::playground::demo::run(demo.clone(), shutdown).await;
+    }
     let settings = match cli.settings.validate() {
         Ok(settings) => settings,
         Err(error) => {
@@ -108,6 +117,7 @@ async fn run_command() -> ExitCode {
         Command::Import { plan } => loa::ops::import(&plan, &settings).await,
         Command::Backup { file } => loa::ops::backup(&file, &settings).await,
         Command::Doctor => loa::doctor::run(&settings).await,
+        Command::Demo(_) => unreachable!("the demo runs before the settings are read"),
     }
 }
 

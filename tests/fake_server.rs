@@ -332,7 +332,7 @@ async fn every_other_served_method_deserialises() {
     assert_eq!(edited.text(), Some("Vote!"));
     assert!(edited.edit_date().is_some());
     let unmarked = bot.edit_message_reply_markup(ChatId(GROUP), sent.id).await.unwrap();
-    assert_eq!(unmarked.text(), Some("Vote?"));
+    assert_eq!(unmarked.text(), Some("Vote!"), "the text as last edited");
     assert!(unmarked.reply_markup().is_none());
     let remarked =
         bot.edit_message_reply_markup(ChatId(GROUP), sent.id).reply_markup(keyboard()).await.unwrap();

@@ -6,7 +6,7 @@ use chrono::{TimeZone, Utc};
 use chrono_tz::Asia::Ho_Chi_Minh;
 use loa::{
     domain::{QuietHours, TopicCatalog},
-    import::{ImportError, Rules, import},
+    import::{ImportError, Rules, check_plan, check_plan_from_today, import},
     store::Store,
 };
 
@@ -262,4 +262,31 @@ text = "Chúc mừng năm mới"
         "{}",
         String::from_utf8_lossy(&output.stderr)
     );
+}
+
+#[tokio::test]
+async fn a_plan_moved_to_today_runs_its_campaigns_from_today_keeping_their_length() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = fresh_store(&dir).await;
+    let topics = TopicCatalog::new(store.topics().await.unwrap());
+    let rules = ward_rules(&topics);
+    // Monday 2028-01-03 in Hà Nội: the example plan's 2027 summer campaign has ended.
+    let now = Ho_Chi_Minh.with_ymd_and_hms(2028, 1, 3, 9, 0, 0).unwrap().with_timezone(&Utc);
+    let text = std::fs::read_to_string("examples/plan.toml").unwrap();
+    assert_eq!(check_plan(&text, &rules, now).unwrap().skipped.len(), 2, "as it is, the campaign is over");
+
+    let moved = check_plan_from_today(&text, &rules, now).unwrap();
+    assert!(moved.skipped.is_empty(), "{:?}", moved.skipped);
+    assert_eq!(moved.entries.len(), 9);
+    let dengue = moved.entries.iter().find(|entry| entry.import_key.as_deref() == Some("sot-xuat-huyet-he"));
+    let dengue = dengue.unwrap();
+    let today = chrono::NaiveDate::from_ymd_opt(2028, 1, 3).unwrap();
+    assert_eq!(dengue.window.from, Some(today));
+    // 2027-06-01 to 2027-08-31 is 91 days; so is the moved window.
+    assert_eq!(dengue.window.to, Some(today + chrono::Duration::days(91)));
+    // Saturdays at 08:00: the first one after today.
+    let first_saturday = Ho_Chi_Minh.with_ymd_and_hms(2028, 1, 8, 8, 0, 0).unwrap().with_timezone(&Utc);
+    assert_eq!(dengue.next_fire_at, Some(first_saturday));
+    let waste = moved.entries.iter().find(|entry| entry.import_key.as_deref() == Some("rac-tdp5")).unwrap();
+    assert_eq!(waste.window.from, None, "entries without a window keep none");
 }

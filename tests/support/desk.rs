@@ -12,8 +12,8 @@ use super::{
 /// The desk group of tests that set `LOA_DESK_CHAT`.
 pub const DESK: i64 = -1_001_234_567;
 
-/// The message a tap on `sent`'s button edited in place, as the chat now shows it: the fake
-/// answers text edits without remembering them, so it is read from the last edit's call.
+/// The message a tap on `sent`'s button edited in place, as that edit left it: read from the
+/// edit's call, since a later edit may have changed the message again.
 pub async fn edited_after_tap(app: &TestApp, sent: &SentMessage, user: i64, prefix: &str) -> SentMessage {
     let before = edits_of(&app.telegram.calls(), sent).len();
     app.telegram.push_update(updates::tap_button(sent, user, prefix));

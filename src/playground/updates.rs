@@ -7,7 +7,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 
-use super::fake_telegram::{BOT_ID, BOT_USERNAME, SentKind, SentMessage};
+use super::bot_api::{BOT_ID, BOT_USERNAME, SentKind, SentMessage};
 
 /// Telegram's stand-in `from` for messages by anonymous group admins.
 pub const ANONYMOUS_ADMIN_ID: i64 = 1087968824;
@@ -18,7 +18,8 @@ pub const MEMBER_STATUSES: [&str; 6] = ["creator", "administrator", "member", "r
 /// per-chat counters for the bot's own messages so they never collide.
 static NEXT_ID: AtomicI64 = AtomicI64::new(1_000_000);
 
-fn next_id() -> i64 {
+/// An id for a message or callback query someone sends.
+pub fn next_id() -> i64 {
     NEXT_ID.fetch_add(1, Ordering::Relaxed)
 }
 

@@ -51,9 +51,12 @@ async fn handle(
     let scripted = shared.lock().take_script(&method, &body);
     if let Some(Reply::Hold { gate, then }) = scripted {
         gate.pass().await;
-        return shared.lock().answer(&method, &body, Some(*then)).into_response();
+        let answer = shared.lock().answer(&method, &body, Some(*then));
+        shared.answered.send_modify(|answered| *answered += 1);
+        return answer.into_response();
     }
     let (answer, delay) = shared.lock().answer_later(&method, &body, scripted);
+    shared.answered.send_modify(|answered| *answered += 1);
     tokio::time::sleep(delay).await;
     answer.into_response()
 }

@@ -170,20 +170,21 @@ struct Shared {
     state: Mutex<State>,
     /// Wakes long polls waiting in `getUpdates`.
     update_pushed: Notify,
+    /// How many calls other than `getUpdates` have been answered, for watchers.
+    answered: tokio::sync::watch::Sender<u64>,
 }
 
 #[derive(Default)]
 struct State {
     calls: Vec<Call>,
     sent: Vec<SentMessage>,
-    /// The latest version of each sent message whose caption or buttons were
-    /// edited since, by (chat, message).
+    /// The latest version of each sent message edited since, by (chat, message).
     edited: HashMap<(i64, i32), SentMessage>,
     /// (chat, message) in the order they were first deleted.
     deleted: Vec<(i64, i32)>,
     /// File ids Telegram no longer accepts.
     rejected_file_ids: HashSet<String>,
-    /// Files the bot uploaded; `uploaded-n` names the n-th.
+    /// Files uploaded; `uploaded-n` names the n-th.
     uploads: Vec<Vec<u8>>,
     last_media_group_id: u64,
     pending_updates: VecDeque<Value>,
@@ -262,6 +263,20 @@ impl FakeTelegram {
         };
         self.shared.update_pushed.notify_waiters();
         id
+    }
+
+    /// Keeps a file a person sends, as Telegram keeps it, and returns the file
+    /// id that the message carrying it names (see `updates::photo`).
+    pub fn upload(&self, bytes: Vec<u8>) -> String {
+        let mut state = self.state();
+        state.uploads.push(bytes);
+        format!("uploaded-{}", state.uploads.len())
+    }
+
+    /// Changes each time a call other than `getUpdates` has been answered: a
+    /// watcher learns that something may have changed without polling.
+    pub fn answered(&self) -> tokio::sync::watch::Receiver<u64> {
+        self.shared.answered.subscribe()
     }
 
     /// What `getChatMember` answers for this user; one of
@@ -356,16 +371,15 @@ impl FakeTelegram {
         self.state().rejected_file_ids.insert(file_id.to_owned());
     }
 
-    /// The content of a file the bot uploaded, by the id it was given
-    /// (`SentMessage::file_id` of the message that carried it).
+    /// The content of a file the bot uploaded, or of one given to `upload`, by
+    /// the id it was given (`SentMessage::file_id` of a message that carried it).
     pub fn uploaded(&self, file_id: &str) -> Option<Vec<u8>> {
         let number: usize = file_id.strip_prefix("uploaded-")?.parse().ok()?;
         self.state().uploads.get(number.checked_sub(1)?).cloned()
     }
 
-    /// The message as the chat shows it now, after edits of its caption
-    /// (editMessageCaption) or buttons (editMessageReplyMarkup, …); `None` if
-    /// the bot never sent it or it was deleted. Text edits show only in `calls`.
+    /// The message as the chat shows it now, after edits of its text, caption
+    /// or buttons; `None` if the bot never sent it or it was deleted.
     pub fn current_message(&self, chat_id: i64, message_id: i32) -> Option<SentMessage> {
         self.state().current(chat_id, message_id).cloned()
     }
