@@ -133,13 +133,15 @@ async function main() {
     browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox'] });
     const page = await browser.newPage({ viewport: { width: 1360, height: 820 }, locale: 'vi-VN' });
     page.setDefaultTimeout(DEADLINE_MS);
-    page.on('pageerror', (error) => { throw error; });
+    const pageErrors = [];
+    page.on('pageerror', (error) => pageErrors.push(error));
     await page.goto(url);
     await chat(page, AREA5).waitFor();
     try {
       await postToArea5(page);
       await seeItInArea5Only(page);
       await memberIsRefused(page);
+      if (pageErrors.length) throw new Error(`the page's script failed: ${pageErrors.join('; ')}`);
     } catch (error) {
       await shot(page, 'failure');
       throw error;
